@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod cipher;
+mod encoding;
+pub mod megolm;
+pub mod olm;
+mod types;
+
+pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};
+pub use types::{
+    Curve25519PublicKey, Curve25519SecretKey, Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature, KeyError, KeyId,
+    SignatureError,
+};
+pub(crate) use types::{Curve25519Keypair, Ed25519Keypair};

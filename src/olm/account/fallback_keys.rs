@@ -1,0 +1,52 @@
+//! Fallback keys: a one-time key that is not consumed, so sessions can still
+//! be opened when every one-time key has been claimed.
+//!
+//! As in libolm, an account keeps the current key and the one before it, so
+//! that sessions started just before a rotation still succeed.
+
+use alloc::collections::BTreeMap;
+
+use super::one_time_keys::OneTimeKey;
+use crate::{Curve25519PublicKey, KeyId};
+
+#[derive(Debug, Default)]
+pub(crate) struct FallbackKeys {
+    pub(crate) current: Option<OneTimeKey>,
+    pub(crate) previous: Option<OneTimeKey>,
+}
+
+impl FallbackKeys {
+    /// Makes `key` current; the current one becomes the previous one, and the
+    /// old previous key is returned.
+    pub(crate) fn rotate(&mut self, key: OneTimeKey) -> Option<OneTimeKey> {
+        let removed = self.previous.take();
+        self.previous = self.current.replace(key);
+        removed
+    }
+
+    pub(crate) fn unpublished(&self) -> BTreeMap<KeyId, Curve25519PublicKey> {
+        self.current
+            .iter()
+            .filter(|k| !k.published)
+            .map(|k| (k.id, k.key.public))
+            .collect()
+    }
+
+    pub(crate) fn mark_as_published(&mut self) {
+        if let Some(key) = &mut self.current {
+            key.published = true;
+        }
+    }
+
+    pub(crate) fn forget_previous(&mut self) -> bool {
+        self.previous.take().is_some()
+    }
+
+    /// The current or previous key with exactly these public bytes.
+    pub(crate) fn get(&self, public_key: &Curve25519PublicKey) -> Option<&OneTimeKey> {
+        [&self.current, &self.previous]
+            .into_iter()
+            .flatten()
+            .find(|k| &k.key.public == public_key)
+    }
+}

@@ -1,0 +1,279 @@
+//! A device's long-term Olm identity: its keys, and the sessions it opens.
+
+mod fallback_keys;
+mod one_time_keys;
+
+use alloc::{collections::BTreeMap, vec::Vec};
+use core::fmt;
+
+use fallback_keys::FallbackKeys;
+pub(crate) use one_time_keys::MAX_ONE_TIME_KEYS;
+use one_time_keys::{OneTimeKey, OneTimeKeys};
+use rand::CryptoRng;
+
+use super::{
+    SessionConfig, SessionCreationError, SessionKeys,
+    messages::PreKeyMessage,
+    session::{DoubleRatchet, Session},
+    shared_secret,
+};
+use crate::{
+    Curve25519Keypair, Curve25519PublicKey, Ed25519Keypair, Ed25519PublicKey, Ed25519Signature, KeyError, KeyId,
+};
+
+/// A device's two public identity keys, as published in its device keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdentityKeys {
+    /// The Ed25519 fingerprint key that signs the device's keys.
+    pub ed25519: Ed25519PublicKey,
+    /// The Curve25519 key that Olm sessions are bound to.
+    pub curve25519: Curve25519PublicKey,
+}
+
+/// The keys that [`Account::generate_one_time_keys`] created and the ones it
+/// had to drop to stay within the store's capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OneTimeKeyGenerationResult {
+    /// The new keys, in generation order.
+    pub created: Vec<Curve25519PublicKey>,
+    /// Older keys dropped from the store, oldest first.
+    pub removed: Vec<Curve25519PublicKey>,
+}
+
+/// A new inbound session and the plaintext of the pre-key message that
+/// created it.
+#[derive(Debug)]
+pub struct InboundCreationResult {
+    /// The session.
+    pub session: Session,
+    /// The decrypted message.
+    pub plaintext: Vec<u8>,
+}
+
+/// An Olm account: the identity keys of one device, its one-time and
+/// fallback keys, and the factory for its sessions.
+///
+/// Wiped on drop: every secret it holds is.
+pub struct Account {
+    signing_key: Ed25519Keypair,
+    identity_key: Curve25519Keypair,
+    one_time_keys: OneTimeKeys,
+    fallback_keys: FallbackKeys,
+    /// The last key id given out; ids count from 1 (libolm's
+    /// `next_one_time_key_id`, which it pre-increments).
+    last_key_id: u32,
+}
+
+impl Account {
+    /// A new account with keys from the operating system's generator.
+    #[cfg(feature = "std")]
+    pub fn new() -> Self {
+        Self::new_with_rng(&mut rand::rng())
+    }
+
+    /// A new account. Draws 64 bytes, as libolm does: the Ed25519 seed, then
+    /// the Curve25519 identity key.
+    pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let signing_key = Ed25519Keypair::new_with_rng(rng);
+        let identity_key = Curve25519Keypair::new_with_rng(rng);
+        Self {
+            signing_key,
+            identity_key,
+            one_time_keys: OneTimeKeys::default(),
+            fallback_keys: FallbackKeys::default(),
+            last_key_id: 0,
+        }
+    }
+
+    /// Both public identity keys.
+    pub fn identity_keys(&self) -> IdentityKeys {
+        IdentityKeys { ed25519: self.ed25519_key(), curve25519: self.curve25519_key() }
+    }
+
+    /// The Ed25519 fingerprint key.
+    pub fn ed25519_key(&self) -> Ed25519PublicKey {
+        self.signing_key.public_key()
+    }
+
+    /// The Curve25519 identity key.
+    pub fn curve25519_key(&self) -> Curve25519PublicKey {
+        self.identity_key.public
+    }
+
+    /// Signs `message` with the fingerprint key, e.g. canonical JSON of the
+    /// device or one-time keys.
+    pub fn sign(&self, message: impl AsRef<[u8]>) -> Ed25519Signature {
+        self.signing_key.sign(message.as_ref())
+    }
+
+    /// How many one-time keys the account can store (100, as in libolm).
+    /// Publishing at most half of them leaves room to generate more before
+    /// published ones are dropped.
+    pub fn max_number_of_one_time_keys(&self) -> usize {
+        MAX_ONE_TIME_KEYS
+    }
+
+    /// How many one-time keys the account holds, published or not.
+    pub fn stored_one_time_key_count(&self) -> usize {
+        self.one_time_keys.len()
+    }
+
+    /// Generates `count` one-time keys from the operating system's generator.
+    #[cfg(feature = "std")]
+    pub fn generate_one_time_keys(&mut self, count: usize) -> OneTimeKeyGenerationResult {
+        self.generate_one_time_keys_with_rng(count, &mut rand::rng())
+    }
+
+    /// Generates `count` one-time keys, drawing 32 bytes for each in id
+    /// order. Beyond the store's capacity the oldest keys are dropped, as in
+    /// libolm.
+    pub fn generate_one_time_keys_with_rng<R: CryptoRng + ?Sized>(
+        &mut self,
+        count: usize,
+        rng: &mut R,
+    ) -> OneTimeKeyGenerationResult {
+        let mut result = OneTimeKeyGenerationResult::default();
+        for _ in 0..count {
+            let key = OneTimeKey { id: self.next_key_id(), published: false, key: Curve25519Keypair::new_with_rng(rng) };
+            result.created.push(key.key.public);
+            if let Some(removed) = self.one_time_keys.insert(key) {
+                result.removed.push(removed.key.public);
+            }
+        }
+        result
+    }
+
+    /// The one-time keys not yet published, by id.
+    pub fn one_time_keys(&self) -> BTreeMap<KeyId, Curve25519PublicKey> {
+        self.one_time_keys.unpublished()
+    }
+
+    /// Marks every one-time key and the current fallback key as published,
+    /// after they were uploaded.
+    pub fn mark_keys_as_published(&mut self) {
+        self.one_time_keys.mark_as_published();
+        self.fallback_keys.mark_as_published();
+    }
+
+    /// Generates a new fallback key from the operating system's generator.
+    #[cfg(feature = "std")]
+    pub fn generate_fallback_key(&mut self) -> Option<Curve25519PublicKey> {
+        self.generate_fallback_key_with_rng(&mut rand::rng())
+    }
+
+    /// Generates a new fallback key (32 random bytes). The current one stays
+    /// usable as the previous key; the one before it is dropped and returned.
+    pub fn generate_fallback_key_with_rng<R: CryptoRng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Option<Curve25519PublicKey> {
+        let key = OneTimeKey { id: self.next_key_id(), published: false, key: Curve25519Keypair::new_with_rng(rng) };
+        self.fallback_keys.rotate(key).map(|removed| removed.key.public)
+    }
+
+    /// The current fallback key if it has not been published yet.
+    pub fn fallback_key(&self) -> BTreeMap<KeyId, Curve25519PublicKey> {
+        self.fallback_keys.unpublished()
+    }
+
+    /// Forgets the previous fallback key, once sessions made with it are no
+    /// longer expected. Returns whether there was one.
+    pub fn forget_fallback_key(&mut self) -> bool {
+        self.fallback_keys.forget_previous()
+    }
+
+    /// Opens a session to another device from its identity key and one of
+    /// its one-time (or fallback) keys, with the operating system's generator.
+    #[cfg(feature = "std")]
+    pub fn create_outbound_session(
+        &self,
+        session_config: SessionConfig,
+        identity_key: Curve25519PublicKey,
+        one_time_key: Curve25519PublicKey,
+    ) -> Result<Session, SessionCreationError> {
+        self.create_outbound_session_with_rng(session_config, identity_key, one_time_key, &mut rand::rng())
+    }
+
+    /// Opens a session to another device. Draws 64 bytes, as libolm does: the
+    /// base key, then the first ratchet key. Fails if either of their keys is
+    /// a low-order point.
+    pub fn create_outbound_session_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        session_config: SessionConfig,
+        identity_key: Curve25519PublicKey,
+        one_time_key: Curve25519PublicKey,
+        rng: &mut R,
+    ) -> Result<Session, SessionCreationError> {
+        let base_key = Curve25519Keypair::new_with_rng(rng);
+        let ratchet_key = Curve25519Keypair::new_with_rng(rng);
+        let (root_key, chain_key) =
+            shared_secret::alice(&self.identity_key.secret, &base_key.secret, &identity_key, &one_time_key)?;
+        let session_keys =
+            SessionKeys { identity_key: self.identity_key.public, base_key: base_key.public, one_time_key };
+        Ok(Session::new(session_config, session_keys, DoubleRatchet::alice(root_key, chain_key, ratchet_key), false))
+    }
+
+    /// Creates the session a pre-key message opens and decrypts the message.
+    ///
+    /// `their_identity_key` is the sender's Curve25519 key as the caller knows
+    /// it (from the event's `sender_key`); the message must claim the same.
+    /// This is atomic: the message is decrypted first, and only then is the
+    /// one-time key consumed (fallback keys are kept). On any error the
+    /// account is unchanged.
+    pub fn create_inbound_session(
+        &mut self,
+        their_identity_key: Curve25519PublicKey,
+        pre_key_message: &PreKeyMessage,
+    ) -> Result<InboundCreationResult, SessionCreationError> {
+        let session_keys = pre_key_message.session_keys();
+        if session_keys.identity_key != their_identity_key {
+            return Err(SessionCreationError::MismatchedIdentityKey {
+                expected: their_identity_key,
+                got: session_keys.identity_key,
+            });
+        }
+        let one_time_key = self
+            .one_time_keys
+            .get(&session_keys.one_time_key)
+            .or_else(|| self.fallback_keys.get(&session_keys.one_time_key))
+            .ok_or(SessionCreationError::MissingOneTimeKey(session_keys.one_time_key))?;
+
+        let (root_key, chain_key) = shared_secret::bob(
+            &self.identity_key.secret,
+            &one_time_key.key.secret,
+            &session_keys.identity_key,
+            &session_keys.base_key,
+        )?;
+        let their_ratchet_key = pre_key_message.message().ratchet_key();
+        if their_ratchet_key.is_low_order() {
+            return Err(KeyError::NonContributoryKey.into());
+        }
+        let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
+        let mut session = Session::new(SessionConfig::version_1(), session_keys, ratchet, false);
+        let plaintext = session.decrypt_message(pre_key_message.message()).map_err(SessionCreationError::Decryption)?;
+
+        self.one_time_keys.remove(&session_keys.one_time_key);
+        Ok(InboundCreationResult { session, plaintext })
+    }
+
+    fn next_key_id(&mut self) -> KeyId {
+        self.last_key_id = self.last_key_id.wrapping_add(1);
+        KeyId::new(self.last_key_id)
+    }
+}
+
+#[cfg(feature = "std")]
+impl Default for Account {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("identity_keys", &self.identity_keys())
+            .field("one_time_keys", &self.one_time_keys.len())
+            .finish_non_exhaustive()
+    }
+}

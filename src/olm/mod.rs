@@ -1,0 +1,104 @@
+//! Olm: the double ratchet that Matrix devices use for one-to-one channels
+//! (libolm's `docs/olm.md`).
+//!
+//! An [`Account`] holds a device's identity keys and one-time keys. Alice
+//! opens a [`Session`] to Bob from his identity key and one of his one-time
+//! keys; her first messages are [`PreKeyMessage`]s, from which Bob creates his
+//! side of the session. From then on both sides exchange [`Message`]s.
+//!
+//! ```
+//! use olm::olm::{Account, OlmMessage, SessionConfig};
+//!
+//! let alice = Account::new();
+//! let mut bob = Account::new();
+//! bob.generate_one_time_keys(1);
+//! let bob_otk = *bob.one_time_keys().values().next().unwrap();
+//! bob.mark_keys_as_published();
+//!
+//! let mut alice_session = alice
+//!     .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), bob_otk)
+//!     .unwrap();
+//! let OlmMessage::PreKey(first) = alice_session.encrypt("Hello, Bob") else { unreachable!() };
+//!
+//! let created = bob.create_inbound_session(alice.curve25519_key(), &first).unwrap();
+//! assert_eq!(created.plaintext, b"Hello, Bob");
+//! let mut bob_session = created.session;
+//!
+//! let reply = bob_session.encrypt("Hi, Alice");
+//! assert_eq!(alice_session.decrypt(&reply).unwrap(), b"Hi, Alice");
+//! assert_eq!(alice_session.session_id(), bob_session.session_id());
+//! ```
+
+mod account;
+mod messages;
+mod session;
+mod session_config;
+mod session_keys;
+mod shared_secret;
+
+pub use account::{Account, IdentityKeys, InboundCreationResult, OneTimeKeyGenerationResult};
+pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
+pub use session::Session;
+pub use session_config::SessionConfig;
+pub use session_keys::SessionKeys;
+
+use crate::{Curve25519PublicKey, KeyError};
+
+/// An Olm message could not be decrypted. The session is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecryptionError {
+    /// The MAC does not match: the message was altered, or it does not
+    /// belong to this session. Also returned, as libolm does, for a new
+    /// ratchet key arriving before we have replied to the previous one.
+    #[error("the message's MAC is invalid: it was altered or is not for this session")]
+    InvalidMac,
+    /// The MAC matched but the ciphertext's length or padding is malformed:
+    /// the sender, who holds the key, produced a broken message.
+    #[error("the ciphertext has an invalid length or padding")]
+    InvalidPadding,
+    /// The key for this message index was already used, or was dropped to
+    /// stay within the skipped-key limit. A replayed message ends here.
+    #[error("the message key for index {0} was already used or is no longer kept")]
+    MissingMessageKey(u32),
+    /// The message is too far ahead of its chain: at most 2000 message keys
+    /// are skipped at once.
+    #[error("message index {0} is too far ahead of the chain at index {1} (at most 2000 keys are skipped)")]
+    TooBigMessageGap(u32, u32),
+    /// The message's ratchet key is a low-order point.
+    #[error("the message's ratchet key is a low-order point: the key exchange is not contributory")]
+    NonContributoryKey,
+}
+
+/// A session could not be created. The account is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionCreationError {
+    /// The pre-key message names a one-time key this account does not hold:
+    /// it was already used, dropped, or never ours.
+    #[error("the one-time key {0} is not held by this account (already used, or not ours)")]
+    MissingOneTimeKey(Curve25519PublicKey),
+    /// The pre-key message claims another identity key than the caller
+    /// expects for its sender.
+    #[error("the pre-key message comes from identity key {got}, but {expected} was expected")]
+    MismatchedIdentityKey {
+        /// The identity key the caller gave.
+        expected: Curve25519PublicKey,
+        /// The identity key in the message.
+        got: Curve25519PublicKey,
+    },
+    /// A key of the other side is a low-order point, so the key exchange
+    /// would not be contributory.
+    #[error("a key of the other side is a low-order point: the key exchange is not contributory")]
+    NonContributoryKey,
+    /// The message inside the pre-key message did not decrypt.
+    #[error("the pre-key message did not decrypt: {0}")]
+    Decryption(#[from] DecryptionError),
+}
+
+impl From<KeyError> for SessionCreationError {
+    fn from(_: KeyError) -> Self {
+        // Key exchanges are the only key operation in session creation.
+        Self::NonContributoryKey
+    }
+}

@@ -1,0 +1,184 @@
+//! The double ratchet: one sending chain, up to five receiving chains, and
+//! the skipped message keys (docs/olm.md, "The Olm Algorithm").
+//!
+//! Decryption is transactional: everything a message would change is
+//! computed first, the MAC is checked, and only then is the state updated.
+//! A message that fails leaves the ratchet exactly as it was.
+
+use alloc::vec::Vec;
+
+use rand::CryptoRng;
+
+use super::{
+    ChainKey, MessageKey, RootKey,
+    receiver_chain::{ChainAdvance, MAX_SKIPPED_MESSAGE_KEYS, ReceiverChain, SkippedMessageKey},
+};
+use crate::{
+    Curve25519Keypair, Curve25519PublicKey,
+    olm::{DecryptionError, messages::Message},
+};
+
+/// How many receiving chains a session keeps, oldest dropped first (libolm's
+/// `MAX_RECEIVER_CHAINS`).
+pub(crate) const MAX_RECEIVING_CHAINS: usize = 5;
+
+/// Our side of the current ratchet step.
+pub(crate) enum SendingChain {
+    /// We have a ratchet key and a chain to send on.
+    Active {
+        ratchet_key: Curve25519Keypair,
+        chain_key: ChainKey,
+    },
+    /// We have received on a new chain since we last sent: the next message
+    /// starts a new step against this key of theirs.
+    Inactive { their_ratchet_key: Curve25519PublicKey },
+}
+
+/// The state of the double ratchet.
+pub(crate) struct DoubleRatchet {
+    pub(crate) root_key: RootKey,
+    pub(crate) sending: SendingChain,
+    /// Newest first.
+    pub(crate) receiving: Vec<ReceiverChain>,
+    /// Newest first.
+    pub(crate) skipped: Vec<SkippedMessageKey>,
+}
+
+impl DoubleRatchet {
+    /// The initiator's ratchet: she sends first, on the chain from the triple
+    /// Diffie-Hellman, under a fresh ratchet key.
+    pub(crate) fn alice(root_key: RootKey, chain_key: ChainKey, ratchet_key: Curve25519Keypair) -> Self {
+        Self {
+            root_key,
+            sending: SendingChain::Active { ratchet_key, chain_key },
+            receiving: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// The recipient's ratchet: he receives on that chain under her ratchet
+    /// key, and starts a step of his own when he first replies.
+    ///
+    /// `their_ratchet_key` must not be a low-order point: a reply would then
+    /// derive its keys from an all-zero secret.
+    pub(crate) fn bob(root_key: RootKey, chain_key: ChainKey, their_ratchet_key: Curve25519PublicKey) -> Self {
+        Self {
+            root_key,
+            sending: SendingChain::Inactive { their_ratchet_key },
+            receiving: alloc::vec![ReceiverChain { ratchet_key: their_ratchet_key, chain_key }],
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Whether the next message draws randomness (a new ratchet key).
+    pub(crate) fn needs_new_ratchet_key(&self) -> bool {
+        matches!(self.sending, SendingChain::Inactive { .. })
+    }
+
+    pub(crate) fn encrypt<R: CryptoRng + ?Sized>(&mut self, plaintext: &[u8], rng: &mut R) -> Message {
+        match &mut self.sending {
+            SendingChain::Active { ratchet_key, chain_key } => {
+                chain_key.next_message_key().encrypt(ratchet_key.public, plaintext)
+            }
+            SendingChain::Inactive { their_ratchet_key } => {
+                let ratchet_key = Curve25519Keypair::new_with_rng(rng);
+                // Their key was accepted only after an exchange with it proved
+                // contributory (or after the low-order check when the session
+                // was created), and X25519 clamps every scalar to a multiple
+                // of the cofactor, so this exchange is contributory as well.
+                let shared = ratchet_key.secret.diffie_hellman_unchecked(their_ratchet_key);
+                let (root_key, mut chain_key) = self.root_key.advance(&shared);
+                let message = chain_key.next_message_key().encrypt(ratchet_key.public, plaintext);
+                self.root_key = root_key;
+                self.sending = SendingChain::Active { ratchet_key, chain_key };
+                message
+            }
+        }
+    }
+
+    pub(crate) fn decrypt(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        let ratchet_key = message.ratchet_key();
+        let index = message.chain_index();
+        let chain = self.receiving.iter().position(|chain| chain.ratchet_key == ratchet_key);
+
+        match chain.and_then(|position| self.receiving.get(position).map(|chain| (position, chain))) {
+            Some((_, chain)) if index < chain.chain_key.index() => self.decrypt_skipped(message),
+            Some((position, chain)) => {
+                let advance = ChainAdvance::compute(&chain.chain_key, index)?;
+                let plaintext = advance.message_key.decrypt(message)?;
+                self.store_skipped(ratchet_key, advance.skipped);
+                if let Some(chain) = self.receiving.get_mut(position) {
+                    chain.chain_key = advance.next;
+                }
+                Ok(plaintext)
+            }
+            None => self.decrypt_on_new_chain(message),
+        }
+    }
+
+    /// A message older than its chain's position: only a stored skipped key
+    /// can open it, and it is used once.
+    fn decrypt_skipped(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        let ratchet_key = message.ratchet_key();
+        let index = message.chain_index();
+        let position = self
+            .skipped
+            .iter()
+            .position(|skipped| skipped.message_key.index() == index && skipped.ratchet_key == ratchet_key)
+            .ok_or(DecryptionError::MissingMessageKey(index))?;
+        let plaintext = self
+            .skipped
+            .get(position)
+            .ok_or(DecryptionError::MissingMessageKey(index))?
+            .message_key
+            .decrypt(message)?;
+        self.skipped.remove(position);
+        Ok(plaintext)
+    }
+
+    /// A message under a ratchet key we have not seen: the other side has
+    /// started a new step in reply to us.
+    fn decrypt_on_new_chain(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        let their_ratchet_key = message.ratchet_key();
+        // A new step answers a message from our current sending chain. With
+        // none (we have not sent since their last step), no honest peer sends
+        // this; like libolm, treat it as a message that fails authentication.
+        let SendingChain::Active { ratchet_key, .. } = &self.sending else {
+            return Err(DecryptionError::InvalidMac);
+        };
+        let index = message.chain_index();
+        if index > super::receiver_chain::MAX_MESSAGE_GAP {
+            return Err(DecryptionError::TooBigMessageGap(index, 0));
+        }
+        let shared = ratchet_key
+            .secret
+            .diffie_hellman(&their_ratchet_key)
+            .map_err(|_| DecryptionError::NonContributoryKey)?;
+        let (root_key, chain_key) = self.root_key.advance(&shared);
+        let advance = ChainAdvance::compute(&chain_key, index)?;
+        let plaintext = advance.message_key.decrypt(message)?;
+
+        self.root_key = root_key;
+        self.sending = SendingChain::Inactive { their_ratchet_key };
+        self.receiving.insert(0, ReceiverChain { ratchet_key: their_ratchet_key, chain_key: advance.next });
+        self.receiving.truncate(MAX_RECEIVING_CHAINS);
+        self.store_skipped(their_ratchet_key, advance.skipped);
+        Ok(plaintext)
+    }
+
+    /// Adds skipped keys (given oldest first) at the front, keeping the
+    /// newest `MAX_SKIPPED_MESSAGE_KEYS` overall.
+    fn store_skipped(&mut self, ratchet_key: Curve25519PublicKey, keys: Vec<MessageKey>) {
+        if keys.is_empty() {
+            return;
+        }
+        let mut skipped: Vec<SkippedMessageKey> = keys
+            .into_iter()
+            .rev()
+            .map(|message_key| SkippedMessageKey { ratchet_key, message_key })
+            .collect();
+        skipped.append(&mut self.skipped);
+        skipped.truncate(MAX_SKIPPED_MESSAGE_KEYS);
+        self.skipped = skipped;
+    }
+}

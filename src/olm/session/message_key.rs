@@ -1,0 +1,53 @@
+//! Message keys: one per message, expanded into the message cipher's keys
+//! (docs/olm.md, "Creating an encrypted message").
+
+use alloc::vec::Vec;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::{
+    Curve25519PublicKey,
+    cipher::{CipherError, CipherKeys},
+    olm::{DecryptionError, messages::Message},
+};
+
+const OLM_KEYS_INFO: &[u8] = b"OLM_KEYS";
+
+/// The key for one message, with its index in the chain.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct MessageKey {
+    key: [u8; 32],
+    index: u32,
+}
+
+impl MessageKey {
+    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
+        Self { key, index }
+    }
+
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.key
+    }
+
+    fn cipher_keys(&self) -> CipherKeys {
+        CipherKeys::derive(&self.key, OLM_KEYS_INFO)
+    }
+
+    /// Encrypts `plaintext` as the message at this key's index.
+    pub(crate) fn encrypt(&self, ratchet_key: Curve25519PublicKey, plaintext: &[u8]) -> Message {
+        Message::encrypt(&self.cipher_keys(), ratchet_key, self.index, plaintext)
+    }
+
+    /// Checks the message's MAC with this key, then decrypts it.
+    pub(crate) fn decrypt(&self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        message.decrypt(&self.cipher_keys()).map_err(|e| match e {
+            CipherError::Mac => DecryptionError::InvalidMac,
+            CipherError::Length | CipherError::Padding => DecryptionError::InvalidPadding,
+        })
+    }
+}

@@ -1,0 +1,123 @@
+//! Olm sessions: an encrypted, forward-secret channel between two devices.
+
+mod chain_key;
+mod double_ratchet;
+mod message_key;
+mod receiver_chain;
+mod root_key;
+
+use alloc::{string::String, vec::Vec};
+use core::fmt;
+
+pub(crate) use chain_key::ChainKey;
+pub(crate) use double_ratchet::DoubleRatchet;
+pub(crate) use message_key::MessageKey;
+pub(crate) use root_key::RootKey;
+use rand::CryptoRng;
+
+use super::{
+    DecryptionError, SessionConfig, SessionKeys,
+    messages::{Message, OlmMessage, PreKeyMessage},
+};
+
+/// One side of an Olm session.
+///
+/// Created by [`Account::create_outbound_session`](crate::olm::Account::create_outbound_session)
+/// or [`Account::create_inbound_session`](crate::olm::Account::create_inbound_session).
+/// Until it has decrypted a message from the other side it sends pre-key
+/// messages, so that the other side can create its half.
+pub struct Session {
+    session_keys: SessionKeys,
+    received_message: bool,
+    ratchet: DoubleRatchet,
+    config: SessionConfig,
+}
+
+impl Session {
+    pub(crate) fn new(
+        config: SessionConfig,
+        session_keys: SessionKeys,
+        ratchet: DoubleRatchet,
+        received_message: bool,
+    ) -> Self {
+        Self { session_keys, received_message, ratchet, config }
+    }
+
+    /// The session's id, the same on both sides: unpadded base64 of the
+    /// SHA-256 of the initiator's identity key, her base key and the
+    /// recipient's one-time key.
+    pub fn session_id(&self) -> String {
+        self.session_keys.session_id()
+    }
+
+    /// The three keys the session was created from.
+    pub fn session_keys(&self) -> SessionKeys {
+        self.session_keys
+    }
+
+    /// The protocol variant of the session.
+    pub fn session_config(&self) -> SessionConfig {
+        self.config
+    }
+
+    /// Whether a message from the other side has been decrypted. Until then
+    /// `encrypt` produces pre-key messages.
+    pub fn has_received_message(&self) -> bool {
+        self.received_message
+    }
+
+    /// Encrypts `plaintext`, drawing a new ratchet key from the operating
+    /// system's generator when the ratchet needs one.
+    #[cfg(feature = "std")]
+    pub fn encrypt(&mut self, plaintext: impl AsRef<[u8]>) -> OlmMessage {
+        self.encrypt_with_rng(plaintext, &mut rand::rng())
+    }
+
+    /// Encrypts `plaintext`. Draws 32 bytes from `rng` only when the session
+    /// starts a new ratchet step (its first message after receiving on a new
+    /// chain, or the recipient's first reply), as libolm does.
+    pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(
+        &mut self,
+        plaintext: impl AsRef<[u8]>,
+        rng: &mut R,
+    ) -> OlmMessage {
+        let message = self.ratchet.encrypt(plaintext.as_ref(), rng);
+        if self.received_message {
+            OlmMessage::Normal(message)
+        } else {
+            OlmMessage::PreKey(PreKeyMessage::wrap(self.session_keys, message))
+        }
+    }
+
+    /// Whether the next `encrypt` will draw 32 random bytes.
+    pub fn encrypt_needs_randomness(&self) -> bool {
+        self.ratchet.needs_new_ratchet_key()
+    }
+
+    /// Decrypts a message from the other side.
+    ///
+    /// On any error the session is left exactly as it was. The keys outside
+    /// a pre-key message are not used here: only its inner message, which is
+    /// authenticated, is decrypted.
+    pub fn decrypt(&mut self, message: &OlmMessage) -> Result<Vec<u8>, DecryptionError> {
+        match message {
+            OlmMessage::Normal(message) => self.decrypt_message(message),
+            OlmMessage::PreKey(message) => self.decrypt_message(message.message()),
+        }
+    }
+
+    pub(crate) fn decrypt_message(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        let plaintext = self.ratchet.decrypt(message)?;
+        self.received_message = true;
+        Ok(plaintext)
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("session_id", &self.session_id())
+            .field("received_message", &self.received_message)
+            .finish_non_exhaustive()
+    }
+}

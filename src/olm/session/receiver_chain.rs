@@ -1,0 +1,68 @@
+//! The chains we receive on, and the keys of messages skipped on them.
+
+use alloc::vec::Vec;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::{ChainKey, MessageKey};
+use crate::{Curve25519PublicKey, olm::DecryptionError};
+
+/// The largest number of message keys skipped over in one step (libolm's
+/// `MAX_MESSAGE_GAP`): it bounds the hashing an attacker can make us do.
+pub(crate) const MAX_MESSAGE_GAP: u32 = 2000;
+
+/// How many skipped message keys a session keeps in all, oldest dropped
+/// first (libolm's `MAX_SKIPPED_MESSAGE_KEYS`).
+pub(crate) const MAX_SKIPPED_MESSAGE_KEYS: usize = 40;
+
+/// A chain the other side sends on, named by their ratchet key.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct ReceiverChain {
+    #[zeroize(skip)]
+    pub(crate) ratchet_key: Curve25519PublicKey,
+    pub(crate) chain_key: ChainKey,
+}
+
+/// The key of a message we skipped, kept so it can arrive late.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct SkippedMessageKey {
+    #[zeroize(skip)]
+    pub(crate) ratchet_key: Curve25519PublicKey,
+    pub(crate) message_key: MessageKey,
+}
+
+/// What moving a chain up to a message's index would produce, computed
+/// before the message is authenticated and applied only once it is.
+pub(crate) struct ChainAdvance {
+    /// Keys of the skipped messages worth keeping, oldest first.
+    pub(crate) skipped: Vec<MessageKey>,
+    /// The key of the message itself.
+    pub(crate) message_key: MessageKey,
+    /// The chain key after the message.
+    pub(crate) next: ChainKey,
+}
+
+impl ChainAdvance {
+    /// Works out the keys for the message at `index` on `chain`, which must
+    /// not be behind it. Only the last `MAX_SKIPPED_MESSAGE_KEYS` skipped
+    /// keys are derived: older ones would be dropped at once anyway.
+    pub(crate) fn compute(chain: &ChainKey, index: u32) -> Result<Self, DecryptionError> {
+        let gap = index
+            .checked_sub(chain.index())
+            .ok_or(DecryptionError::MissingMessageKey(index))?;
+        if gap > MAX_MESSAGE_GAP {
+            return Err(DecryptionError::TooBigMessageGap(index, chain.index()));
+        }
+        let mut next = chain.clone();
+        let mut skipped = Vec::new();
+        while next.index() < index {
+            if index - next.index() <= MAX_SKIPPED_MESSAGE_KEYS as u32 {
+                skipped.push(next.next_message_key());
+            } else {
+                next.advance();
+            }
+        }
+        let message_key = next.next_message_key();
+        Ok(Self { skipped, message_key, next })
+    }
+}

@@ -1,0 +1,1 @@
+//! Kinds `megolm` and `megolm_inbound` (pending).

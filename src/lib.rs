@@ -12,8 +12,8 @@ pub mod olm;
 mod types;
 
 pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};
+pub(crate) use types::{Curve25519Keypair, Ed25519Keypair};
 pub use types::{
     Curve25519PublicKey, Curve25519SecretKey, Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature, KeyError, KeyId,
     SignatureError,
 };
-pub(crate) use types::{Curve25519Keypair, Ed25519Keypair};

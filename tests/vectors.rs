@@ -81,9 +81,10 @@ fn main() -> ExitCode {
     let mut errors = 0;
     for file in &files {
         let shown = file.display();
-        let doc: Value = match std::fs::read_to_string(file).map_err(|e| e.to_string()).and_then(|text| {
-            serde_json::from_str(&text).map_err(|e| e.to_string())
-        }) {
+        let doc: Value = match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("vectors: {shown}: unreadable: {e}");
@@ -103,14 +104,19 @@ fn main() -> ExitCode {
             continue;
         };
         let tally = tallies.entry(kind).or_default();
-        for vector in doc.get("vectors").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+        for vector in doc
+            .get("vectors")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let name = vector.get("name").and_then(Value::as_str).unwrap_or("<unnamed>");
             let Some(run) = runner else {
                 tally.pending += 1;
                 continue;
             };
-            let outcome = catch_unwind(AssertUnwindSafe(|| run(vector)))
-                .unwrap_or_else(|_| Err("panicked".to_string()));
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| run(vector))).unwrap_or_else(|_| Err("panicked".to_string()));
             match outcome {
                 Ok(()) => tally.passed += 1,
                 Err(reason) => {

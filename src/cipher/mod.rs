@@ -79,6 +79,7 @@ impl CipherKeys {
     }
 
     /// Encrypts `plaintext` into a new vector.
+    #[cfg(test)]
     pub(crate) fn encrypt(&self, plaintext: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(Self::ciphertext_len(plaintext.len()));
         self.encrypt_into(plaintext, &mut out);
@@ -105,7 +106,7 @@ impl CipherKeys {
 
     /// Decrypts a ciphertext whose MAC the caller has already checked.
     pub(crate) fn decrypt(&self, ciphertext: &[u8]) -> Result<Vec<u8>, CipherError> {
-        if ciphertext.is_empty() || ciphertext.len() % AES_BLOCK != 0 {
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(AES_BLOCK) {
             return Err(CipherError::Length);
         }
         cbc::Decryptor::<Aes256>::new(&self.aes_key.into(), &self.iv.into())
@@ -142,7 +143,9 @@ mod tests {
         let ct = keys.encrypt(&[0u8; 16]);
         assert_eq!(
             ct[..16],
-            [0xdc, 0x95, 0xc0, 0x78, 0xa2, 0x40, 0x89, 0x89, 0xad, 0x48, 0xa2, 0x14, 0x92, 0x84, 0x20, 0x87]
+            [
+                0xdc, 0x95, 0xc0, 0x78, 0xa2, 0x40, 0x89, 0x89, 0xad, 0x48, 0xa2, 0x14, 0x92, 0x84, 0x20, 0x87
+            ]
         );
         assert_eq!(ct.len(), 32);
         assert_eq!(keys.decrypt(&ct).unwrap(), [0u8; 16]);
@@ -156,12 +159,12 @@ mod tests {
             iv: [0; 16],
         };
         // HMAC zero-pads keys, so 32 zero bytes equal the empty key.
-        assert_eq!(
-            keys.mac(b"")[..4],
-            [0xb6, 0x13, 0x67, 0x9a]
-        );
+        assert_eq!(keys.mac(b"")[..4], [0xb6, 0x13, 0x67, 0x9a]);
         assert!(keys.verify_truncated_mac(b"", &keys.mac(b"")[..8]).is_ok());
-        assert_eq!(keys.verify_truncated_mac(b"x", &keys.mac(b"")[..8]), Err(CipherError::Mac));
+        assert_eq!(
+            keys.verify_truncated_mac(b"x", &keys.mac(b"")[..8]),
+            Err(CipherError::Mac)
+        );
         assert_eq!(keys.verify_truncated_mac(b"", &[]), Err(CipherError::Mac));
     }
 

@@ -44,7 +44,7 @@ fn decoded_len(encoded: usize) -> usize {
 /// four. Only the padding is inspected, and its presence is already told by
 /// the length, so this leaks nothing about the data.
 pub(crate) fn strip_padding(input: &[u8]) -> &[u8] {
-    if input.len() % 4 != 0 {
+    if !input.len().is_multiple_of(4) {
         return input;
     }
     let mut input = input;
@@ -76,8 +76,7 @@ pub(crate) fn base64_decode_array<const N: usize>(
         return Err(FixedDecodeError::Length(len));
     }
     let mut out = Zeroizing::new([0u8; N]);
-    Base64Unpadded::decode(input, out.as_mut_slice())
-        .map_err(|e| FixedDecodeError::Base64(Base64DecodeError(e)))?;
+    Base64Unpadded::decode(input, out.as_mut_slice()).map_err(|e| FixedDecodeError::Base64(Base64DecodeError(e)))?;
     Ok(out)
 }
 

@@ -144,13 +144,12 @@ mod tests {
         assert_eq!(&body[..2], [0x0a, 0x0a]);
         assert_eq!(
             fields(&body).unwrap(),
-            [
-                Field::Bytes(1, 2..12),
-                Field::Varint(2, 1),
-                Field::Bytes(4, 16..26)
-            ]
+            [Field::Bytes(1, 2..12), Field::Varint(2, 1), Field::Bytes(4, 16..26)]
         );
-        assert_eq!(bytes_field_len(1, 10) + varint_field_len(2, 1) + bytes_field_len(4, 10), body.len());
+        assert_eq!(
+            bytes_field_len(1, 10) + varint_field_len(2, 1) + bytes_field_len(4, 10),
+            body.len()
+        );
     }
 
     #[test]

@@ -143,8 +143,8 @@ impl Curve25519SecretKey {
 
     /// Parses base64 of exactly 32 bytes, in constant time.
     pub fn from_base64(input: &str) -> Result<Self, KeyError> {
-        let bytes = base64_decode_array::<32>(input)
-            .map_err(|e| KeyError::from_fixed("Curve25519 secret key", 32, e))?;
+        let bytes =
+            base64_decode_array::<32>(input).map_err(|e| KeyError::from_fixed("Curve25519 secret key", 32, e))?;
         Ok(Self::from_bytes(&bytes))
     }
 
@@ -160,10 +160,7 @@ impl Curve25519SecretKey {
     }
 
     /// X25519 with `their_key`, refusing an all-zero result.
-    pub(crate) fn diffie_hellman(
-        &self,
-        their_key: &Curve25519PublicKey,
-    ) -> Result<SharedSecret, KeyError> {
+    pub(crate) fn diffie_hellman(&self, their_key: &Curve25519PublicKey) -> Result<SharedSecret, KeyError> {
         let shared = self.0.diffie_hellman(&their_key.as_dalek());
         if shared.was_contributory() {
             Ok(shared)

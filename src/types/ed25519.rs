@@ -75,9 +75,7 @@ impl Ed25519PublicKey {
     /// altered into other valid ones (libolm accepted such; CVE-2024-45193).
     pub fn verify(&self, message: &[u8], signature: &Ed25519Signature) -> Result<(), SignatureError> {
         let signature = Signature::from_bytes(&signature.0);
-        self.0
-            .verify_strict(message, &signature)
-            .map_err(|_| SignatureError)
+        self.0.verify_strict(message, &signature).map_err(|_| SignatureError)
     }
 }
 
@@ -125,8 +123,8 @@ impl Ed25519Signature {
 
     /// Parses unpadded (or padded) base64 of exactly 64 bytes.
     pub fn from_base64(input: &str) -> Result<Self, KeyError> {
-        let bytes = base64_decode_array::<64>(input)
-            .map_err(|e| KeyError::from_fixed("Ed25519 signature", Self::LENGTH, e))?;
+        let bytes =
+            base64_decode_array::<64>(input).map_err(|e| KeyError::from_fixed("Ed25519 signature", Self::LENGTH, e))?;
         Ok(Self(*bytes))
     }
 
@@ -190,8 +188,7 @@ impl Ed25519SecretKey {
 
     /// Parses base64 of a 32-byte seed, in constant time.
     pub fn from_base64(input: &str) -> Result<Self, KeyError> {
-        let seed = base64_decode_array::<32>(input)
-            .map_err(|e| KeyError::from_fixed("Ed25519 secret key", 32, e))?;
+        let seed = base64_decode_array::<32>(input).map_err(|e| KeyError::from_fixed("Ed25519 secret key", 32, e))?;
         Ok(Self::from_bytes(&seed))
     }
 
@@ -209,6 +206,13 @@ impl Ed25519SecretKey {
     /// Signs `message` (deterministic RFC 8032 signature).
     pub fn sign(&self, message: &[u8]) -> Ed25519Signature {
         Ed25519Signature(self.0.sign(message).to_bytes())
+    }
+}
+
+#[cfg(feature = "std")]
+impl Default for Ed25519SecretKey {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

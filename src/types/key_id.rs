@@ -43,8 +43,7 @@ impl KeyId {
 
     /// Parses a published id.
     pub fn from_base64(input: &str) -> Result<Self, KeyError> {
-        let bytes = base64_decode_array::<4>(input)
-            .map_err(|e| KeyError::from_fixed("key id", 4, e))?;
+        let bytes = base64_decode_array::<4>(input).map_err(|e| KeyError::from_fixed("key id", 4, e))?;
         Ok(Self::from_bytes(*bytes))
     }
 }

@@ -6,8 +6,8 @@ mod ed25519;
 mod key_id;
 mod secret;
 
-pub use curve25519::{Curve25519PublicKey, Curve25519SecretKey};
 pub(crate) use curve25519::Curve25519Keypair;
+pub use curve25519::{Curve25519PublicKey, Curve25519SecretKey};
 pub(crate) use ed25519::Ed25519Keypair;
 pub use ed25519::{Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature};
 pub use key_id::KeyId;

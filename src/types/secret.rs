@@ -30,6 +30,7 @@ impl<const N: usize> SecretBox<N> {
         secret
     }
 
+    #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; N] {
         &self.0
     }

@@ -55,14 +55,29 @@ fn key_map(map: &BTreeMap<KeyId, Curve25519PublicKey>) -> Vec<(String, String)> 
 /// Kind `olm_account`: identity keys, signatures, one-time and fallback keys.
 pub fn run_account(v: &Value) -> Outcome {
     let mut account = account_from(v, "account_random")?;
-    check_eq("curve25519", account.curve25519_key().to_base64().as_str(), str_field(v, "curve25519")?)?;
-    check_eq("ed25519", account.ed25519_key().to_base64().as_str(), str_field(v, "ed25519")?)?;
+    check_eq(
+        "curve25519",
+        account.curve25519_key().to_base64().as_str(),
+        str_field(v, "curve25519")?,
+    )?;
+    check_eq(
+        "ed25519",
+        account.ed25519_key().to_base64().as_str(),
+        str_field(v, "ed25519")?,
+    )?;
 
     for case in array_field(v, "sign")? {
         let message = hex_field(case, "message")?;
         let signature = account.sign(&message);
-        check_eq("signature", signature.to_base64().as_str(), str_field(case, "signature")?)?;
-        account.ed25519_key().verify(&message, &signature).map_err(|e| format!("own signature: {e}"))?;
+        check_eq(
+            "signature",
+            signature.to_base64().as_str(),
+            str_field(case, "signature")?,
+        )?;
+        account
+            .ed25519_key()
+            .verify(&message, &signature)
+            .map_err(|e| format!("own signature: {e}"))?;
     }
 
     if let Some(otks) = v.get("one_time_keys") {
@@ -82,7 +97,10 @@ pub fn run_account(v: &Value) -> Outcome {
         let mut rng = ReplayRng::from_field(fallback, "random")?;
         account.generate_fallback_key_with_rng(&mut rng);
         rng.finish("fallback key")?;
-        let expected = vec![(str_field(fallback, "key_id")?.to_owned(), str_field(fallback, "key")?.to_owned())];
+        let expected = vec![(
+            str_field(fallback, "key_id")?.to_owned(),
+            str_field(fallback, "key")?.to_owned(),
+        )];
         check_eq("fallback key", key_map(&account.fallback_key()), expected)?;
     }
     Ok(())
@@ -114,15 +132,26 @@ pub fn run_session(v: &Value) -> Outcome {
 
     let mut rng = ReplayRng::from_field(v, "outbound_random")?;
     let alice_session = alice_account
-        .create_outbound_session_with_rng(SessionConfig::version_1(), bob_account.curve25519_key(), bob_key, &mut rng)
+        .create_outbound_session_with_rng(
+            SessionConfig::version_1(),
+            bob_account.curve25519_key(),
+            bob_key,
+            &mut rng,
+        )
         .map_err(|e| format!("outbound session: {e}"))?;
     rng.finish("outbound session")?;
     let session_id = str_field(v, "session_id")?;
     check_eq("Alice's session id", alice_session.session_id().as_str(), session_id)?;
 
     let alice_identity = alice_account.curve25519_key();
-    let mut alice = Party { account: alice_account, session: Some(alice_session) };
-    let mut bob = Party { account: bob_account, session: None };
+    let mut alice = Party {
+        account: alice_account,
+        session: Some(alice_session),
+    };
+    let mut bob = Party {
+        account: bob_account,
+        session: None,
+    };
     let mut sent: HashMap<String, (usize, Vec<u8>)> = HashMap::new();
 
     for (i, event) in array_field(v, "events")?.iter().enumerate() {
@@ -141,8 +170,12 @@ pub fn run_session(v: &Value) -> Outcome {
                 rng.finish(&format!("event {i} encrypt")).map_err(context)?;
                 let (message_type, bytes) = message.to_parts();
                 check_eq("message type", message_type as u64, u64_field(event, "message_type")?).map_err(context)?;
-                check_eq("ciphertext", message.to_base64().as_str(), str_field(event, "ciphertext")?)
-                    .map_err(context)?;
+                check_eq(
+                    "ciphertext",
+                    message.to_base64().as_str(),
+                    str_field(event, "ciphertext")?,
+                )
+                .map_err(context)?;
                 if let Some(id) = opt_str_field(event, "id")? {
                     sent.insert(id.to_owned(), (message_type, bytes));
                 }
@@ -153,7 +186,10 @@ pub fn run_session(v: &Value) -> Outcome {
                         u64_field(event, "message_type")? as usize,
                         olm::base64_decode(ciphertext).map_err(|e| context(format!("ciphertext: {e}")))?,
                     ),
-                    (None, Some(id)) => sent.get(id).cloned().ok_or_else(|| context(format!("no message `{id}`")))?,
+                    (None, Some(id)) => sent
+                        .get(id)
+                        .cloned()
+                        .ok_or_else(|| context(format!("no message `{id}`")))?,
                     (None, None) => return Err(context("neither `id` nor `ciphertext`".into())),
                 };
                 let result = decrypt(party, alice_identity, message_type, &bytes);
@@ -194,7 +230,10 @@ fn decrypt(
     let OlmMessage::PreKey(pre_key) = message else {
         return Err("decode");
     };
-    let created = party.account.create_inbound_session(alice_identity, &pre_key).map_err(|e| creation_class(&e))?;
+    let created = party
+        .account
+        .create_inbound_session(alice_identity, &pre_key)
+        .map_err(|e| creation_class(&e))?;
     party.session = Some(created.session);
     Ok(created.plaintext)
 }

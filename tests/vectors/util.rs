@@ -10,7 +10,9 @@ pub type Outcome = Result<(), String>;
 
 /// A string field of `v`.
 pub fn str_field<'a>(v: &'a Value, name: &str) -> Result<&'a str, String> {
-    v.get(name).and_then(Value::as_str).ok_or_else(|| format!("missing string field `{name}`"))
+    v.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("missing string field `{name}`"))
 }
 
 /// An optional string field of `v` (absent or null gives `None`).
@@ -24,7 +26,9 @@ pub fn opt_str_field<'a>(v: &'a Value, name: &str) -> Result<Option<&'a str>, St
 
 /// An unsigned integer field of `v`.
 pub fn u64_field(v: &Value, name: &str) -> Result<u64, String> {
-    v.get(name).and_then(Value::as_u64).ok_or_else(|| format!("missing integer field `{name}`"))
+    v.get(name)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("missing integer field `{name}`"))
 }
 
 /// A boolean field of `v`, `false` when absent.
@@ -47,7 +51,7 @@ pub fn array_field<'a>(v: &'a Value, name: &str) -> Result<&'a [Value], String> 
 
 /// Lowercase (or uppercase) hex to bytes.
 pub fn hex(s: &str) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(format!("odd-length hex `{s}`"));
     }
     (0..s.len())
@@ -104,7 +108,11 @@ pub struct ReplayRng {
 impl ReplayRng {
     /// A generator that yields exactly `bytes`.
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self { bytes, position: 0, overdrawn: false }
+        Self {
+            bytes,
+            position: 0,
+            overdrawn: false,
+        }
     }
 
     /// From a hex field of `v`.
@@ -115,9 +123,16 @@ impl ReplayRng {
     /// Checks that the stream was consumed exactly.
     pub fn finish(self, what: &str) -> Outcome {
         if self.overdrawn {
-            Err(format!("{what}: drew more than the {} random bytes given", self.bytes.len()))
+            Err(format!(
+                "{what}: drew more than the {} random bytes given",
+                self.bytes.len()
+            ))
         } else if self.position != self.bytes.len() {
-            Err(format!("{what}: drew {} of the {} random bytes given", self.position, self.bytes.len()))
+            Err(format!(
+                "{what}: drew {} of the {} random bytes given",
+                self.position,
+                self.bytes.len()
+            ))
         } else {
             Ok(())
         }

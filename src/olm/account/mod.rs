@@ -87,7 +87,10 @@ impl Account {
 
     /// Both public identity keys.
     pub fn identity_keys(&self) -> IdentityKeys {
-        IdentityKeys { ed25519: self.ed25519_key(), curve25519: self.curve25519_key() }
+        IdentityKeys {
+            ed25519: self.ed25519_key(),
+            curve25519: self.curve25519_key(),
+        }
     }
 
     /// The Ed25519 fingerprint key.
@@ -134,7 +137,11 @@ impl Account {
     ) -> OneTimeKeyGenerationResult {
         let mut result = OneTimeKeyGenerationResult::default();
         for _ in 0..count {
-            let key = OneTimeKey { id: self.next_key_id(), published: false, key: Curve25519Keypair::new_with_rng(rng) };
+            let key = OneTimeKey {
+                id: self.next_key_id(),
+                published: false,
+                key: Curve25519Keypair::new_with_rng(rng),
+            };
             result.created.push(key.key.public);
             if let Some(removed) = self.one_time_keys.insert(key) {
                 result.removed.push(removed.key.public);
@@ -167,7 +174,11 @@ impl Account {
         &mut self,
         rng: &mut R,
     ) -> Option<Curve25519PublicKey> {
-        let key = OneTimeKey { id: self.next_key_id(), published: false, key: Curve25519Keypair::new_with_rng(rng) };
+        let key = OneTimeKey {
+            id: self.next_key_id(),
+            published: false,
+            key: Curve25519Keypair::new_with_rng(rng),
+        };
         self.fallback_keys.rotate(key).map(|removed| removed.key.public)
     }
 
@@ -206,11 +217,23 @@ impl Account {
     ) -> Result<Session, SessionCreationError> {
         let base_key = Curve25519Keypair::new_with_rng(rng);
         let ratchet_key = Curve25519Keypair::new_with_rng(rng);
-        let (root_key, chain_key) =
-            shared_secret::alice(&self.identity_key.secret, &base_key.secret, &identity_key, &one_time_key)?;
-        let session_keys =
-            SessionKeys { identity_key: self.identity_key.public, base_key: base_key.public, one_time_key };
-        Ok(Session::new(session_config, session_keys, DoubleRatchet::alice(root_key, chain_key, ratchet_key), false))
+        let (root_key, chain_key) = shared_secret::alice(
+            &self.identity_key.secret,
+            &base_key.secret,
+            &identity_key,
+            &one_time_key,
+        )?;
+        let session_keys = SessionKeys {
+            identity_key: self.identity_key.public,
+            base_key: base_key.public,
+            one_time_key,
+        };
+        Ok(Session::new(
+            session_config,
+            session_keys,
+            DoubleRatchet::alice(root_key, chain_key, ratchet_key),
+            false,
+        ))
     }
 
     /// Creates the session a pre-key message opens and decrypts the message.
@@ -250,7 +273,9 @@ impl Account {
         }
         let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
         let mut session = Session::new(SessionConfig::version_1(), session_keys, ratchet, false);
-        let plaintext = session.decrypt_message(pre_key_message.message()).map_err(SessionCreationError::Decryption)?;
+        let plaintext = session
+            .decrypt_message(pre_key_message.message())
+            .map_err(SessionCreationError::Decryption)?;
 
         self.one_time_keys.remove(&session_keys.one_time_key);
         Ok(InboundCreationResult { session, plaintext })

@@ -28,11 +28,19 @@ impl OneTimeKeys {
     /// overflowed.
     pub(crate) fn insert(&mut self, key: OneTimeKey) -> Option<OneTimeKey> {
         self.keys.insert(0, key);
-        if self.keys.len() > MAX_ONE_TIME_KEYS { self.keys.pop() } else { None }
+        if self.keys.len() > MAX_ONE_TIME_KEYS {
+            self.keys.pop()
+        } else {
+            None
+        }
     }
 
     pub(crate) fn unpublished(&self) -> BTreeMap<KeyId, Curve25519PublicKey> {
-        self.keys.iter().filter(|k| !k.published).map(|k| (k.id, k.key.public)).collect()
+        self.keys
+            .iter()
+            .filter(|k| !k.published)
+            .map(|k| (k.id, k.key.public))
+            .collect()
     }
 
     pub(crate) fn mark_as_published(&mut self) {

@@ -16,7 +16,10 @@ use crate::{
     cipher::{CipherKeys, TRUNCATED_MAC_LEN},
     encoding::{
         base64_decode, base64_encode,
-        proto::{Field, FieldReader, bytes_field_len, to_u32, varint_field_len, write_bytes_field, write_bytes_header, write_varint_field},
+        proto::{
+            Field, FieldReader, bytes_field_len, to_u32, varint_field_len, write_bytes_field, write_bytes_header,
+            write_varint_field,
+        },
     },
 };
 
@@ -44,15 +47,24 @@ impl Message {
     /// skipped, as libolm does; keys must be 32 bytes with the top bit clear
     /// and the chain index must fit in 32 bits.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let version = *bytes.first().ok_or(DecodeError::TooShort { min: 1 + TRUNCATED_MAC_LEN, got: 0 })?;
+        let version = *bytes.first().ok_or(DecodeError::TooShort {
+            min: 1 + TRUNCATED_MAC_LEN,
+            got: 0,
+        })?;
         if version != VERSION {
-            return Err(DecodeError::Version { expected: VERSION, got: version });
+            return Err(DecodeError::Version {
+                expected: VERSION,
+                got: version,
+            });
         }
         let body_end = bytes
             .len()
             .checked_sub(TRUNCATED_MAC_LEN)
             .filter(|&end| end >= 1)
-            .ok_or(DecodeError::TooShort { min: 1 + TRUNCATED_MAC_LEN, got: bytes.len() })?;
+            .ok_or(DecodeError::TooShort {
+                min: 1 + TRUNCATED_MAC_LEN,
+                got: bytes.len(),
+            })?;
 
         let mut ratchet_key = None;
         let mut chain_index = None;
@@ -70,7 +82,12 @@ impl Message {
         let ciphertext = ciphertext.ok_or(DecodeError::MissingField("ciphertext"))?;
         let ratchet_key = read_curve25519_key(bytes, ratchet_key, "ratchet_key")?;
 
-        Ok(Self { bytes: bytes.to_vec(), ratchet_key, chain_index, ciphertext })
+        Ok(Self {
+            bytes: bytes.to_vec(),
+            ratchet_key,
+            chain_index,
+            ciphertext,
+        })
     }
 
     /// Parses the unpadded base64 form used in Matrix events.
@@ -148,7 +165,12 @@ impl Message {
         let ciphertext = start..bytes.len();
         let mac = keys.mac(&bytes);
         bytes.extend_from_slice(mac.get(..TRUNCATED_MAC_LEN).unwrap_or_default());
-        Self { bytes, ratchet_key, chain_index, ciphertext }
+        Self {
+            bytes,
+            ratchet_key,
+            chain_index,
+            ciphertext,
+        }
     }
 
     /// Checks the MAC over the bytes as received, then decrypts.
@@ -231,23 +253,35 @@ mod tests {
     fn rejects_malformed() {
         let good = sample().to_bytes();
         assert!(matches!(Message::from_bytes(&[]), Err(DecodeError::TooShort { .. })));
-        assert!(matches!(Message::from_bytes(&[3; 8]), Err(DecodeError::TooShort { .. })));
+        assert!(matches!(
+            Message::from_bytes(&[3; 8]),
+            Err(DecodeError::TooShort { .. })
+        ));
         let mut wrong_version = good.clone();
         wrong_version[0] = 2;
-        assert_eq!(Message::from_bytes(&wrong_version), Err(DecodeError::Version { expected: 3, got: 2 }));
+        assert_eq!(
+            Message::from_bytes(&wrong_version),
+            Err(DecodeError::Version { expected: 3, got: 2 })
+        );
         // Truncation makes the ciphertext run past the end.
         assert_eq!(Message::from_bytes(&good[..40]), Err(DecodeError::Truncated));
         // Top bit of the ratchet key.
         let mut top_bit = good.clone();
         top_bit[3 + 31] |= 0x80;
-        assert_eq!(Message::from_bytes(&top_bit), Err(DecodeError::NonCanonicalKey("ratchet_key")));
+        assert_eq!(
+            Message::from_bytes(&top_bit),
+            Err(DecodeError::NonCanonicalKey("ratchet_key"))
+        );
         // A 31-byte ratchet key.
         let mut body = alloc::vec![3];
         write_bytes_field(&mut body, RATCHET_KEY_FIELD, &[2; 31]);
         write_varint_field(&mut body, CHAIN_INDEX_FIELD, 0);
         write_bytes_field(&mut body, CIPHERTEXT_FIELD, &[1; 16]);
         body.extend_from_slice(&[0; 8]);
-        assert!(matches!(Message::from_bytes(&body), Err(DecodeError::FieldLength { length: 31, .. })));
+        assert!(matches!(
+            Message::from_bytes(&body),
+            Err(DecodeError::FieldLength { length: 31, .. })
+        ));
         // An index of 2^32.
         let mut body = alloc::vec![3];
         write_bytes_field(&mut body, RATCHET_KEY_FIELD, &[2; 32]);
@@ -259,7 +293,10 @@ mod tests {
         let mut body = alloc::vec![3];
         write_bytes_field(&mut body, RATCHET_KEY_FIELD, &[2; 32]);
         body.extend_from_slice(&[0; 8]);
-        assert_eq!(Message::from_bytes(&body), Err(DecodeError::MissingField("chain_index")));
+        assert_eq!(
+            Message::from_bytes(&body),
+            Err(DecodeError::MissingField("chain_index"))
+        );
     }
 
     #[test]

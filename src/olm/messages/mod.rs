@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn message_types() {
-        assert!(matches!(OlmMessage::from_parts(2, &[3]), Err(DecodeError::MessageType(2))));
+        assert!(matches!(
+            OlmMessage::from_parts(2, &[3]),
+            Err(DecodeError::MessageType(2))
+        ));
         assert!(OlmMessage::from_parts(0, &[]).is_err());
         assert!(OlmMessage::from_parts(1, &[]).is_err());
         assert_eq!(usize::from(MessageType::PreKey), 0);

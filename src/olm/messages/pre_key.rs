@@ -43,7 +43,10 @@ impl PreKeyMessage {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::TooShort { min: 1, got: 0 })?;
         if version != VERSION {
-            return Err(DecodeError::Version { expected: VERSION, got: version });
+            return Err(DecodeError::Version {
+                expected: VERSION,
+                got: version,
+            });
         }
         let mut one_time_key = None;
         let mut base_key = None;
@@ -69,7 +72,11 @@ impl PreKeyMessage {
             identity_key: read_curve25519_key(bytes, identity_key, "identity_key")?,
         };
         let message = Message::from_bytes(bytes.get(message).unwrap_or_default())?;
-        Ok(Self { bytes: bytes.to_vec(), session_keys, message })
+        Ok(Self {
+            bytes: bytes.to_vec(),
+            session_keys,
+            message,
+        })
     }
 
     /// Parses the unpadded base64 form used in Matrix events.
@@ -87,7 +94,11 @@ impl PreKeyMessage {
         write_bytes_field(&mut bytes, BASE_KEY_FIELD, session_keys.base_key.as_bytes());
         write_bytes_field(&mut bytes, IDENTITY_KEY_FIELD, session_keys.identity_key.as_bytes());
         write_bytes_field(&mut bytes, MESSAGE_FIELD, inner);
-        Self { bytes, session_keys, message }
+        Self {
+            bytes,
+            session_keys,
+            message,
+        }
     }
 
     /// The message's bytes, as received or written.
@@ -194,9 +205,15 @@ mod tests {
         );
         let mut wrong_version = good.clone();
         wrong_version[0] = 4;
-        assert!(matches!(PreKeyMessage::from_bytes(&wrong_version), Err(DecodeError::Version { .. })));
+        assert!(matches!(
+            PreKeyMessage::from_bytes(&wrong_version),
+            Err(DecodeError::Version { .. })
+        ));
         let mut inner_version = good;
         inner_version[1 + 3 * 34 + 2] = 2;
-        assert!(matches!(PreKeyMessage::from_bytes(&inner_version), Err(DecodeError::Version { got: 2, .. })));
+        assert!(matches!(
+            PreKeyMessage::from_bytes(&inner_version),
+            Err(DecodeError::Version { got: 2, .. })
+        ));
     }
 }

@@ -24,10 +24,6 @@ pub(crate) struct ChainKey {
 }
 
 impl ChainKey {
-    pub(crate) fn new(key: &[u8; 32], index: u32) -> Self {
-        Self { key: Box::new(*key), index }
-    }
-
     /// From the second half of a 64-byte KDF output; `bytes` is always 32 long.
     pub(crate) fn from_slice(bytes: &[u8], index: u32) -> Self {
         let mut key = Box::new([0u8; 32]);
@@ -42,13 +38,6 @@ impl ChainKey {
     #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
-    }
-
-    /// The message key for the current index, without advancing.
-    pub(crate) fn message_key(&self) -> MessageKey {
-        let mut mac = hmac_sha256(&self.key);
-        mac.update(&[MESSAGE_KEY_SEED]);
-        MessageKey::new(mac.finalize().into_bytes().into(), self.index)
     }
 
     /// Moves to the next index. Indices wrap at 2^32 as in libolm; no

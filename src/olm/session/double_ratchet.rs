@@ -65,7 +65,10 @@ impl DoubleRatchet {
         Self {
             root_key,
             sending: SendingChain::Inactive { their_ratchet_key },
-            receiving: alloc::vec![ReceiverChain { ratchet_key: their_ratchet_key, chain_key }],
+            receiving: alloc::vec![ReceiverChain {
+                ratchet_key: their_ratchet_key,
+                chain_key
+            }],
             skipped: Vec::new(),
         }
     }
@@ -160,7 +163,13 @@ impl DoubleRatchet {
 
         self.root_key = root_key;
         self.sending = SendingChain::Inactive { their_ratchet_key };
-        self.receiving.insert(0, ReceiverChain { ratchet_key: their_ratchet_key, chain_key: advance.next });
+        self.receiving.insert(
+            0,
+            ReceiverChain {
+                ratchet_key: their_ratchet_key,
+                chain_key: advance.next,
+            },
+        );
         self.receiving.truncate(MAX_RECEIVING_CHAINS);
         self.store_skipped(their_ratchet_key, advance.skipped);
         Ok(plaintext)
@@ -175,7 +184,10 @@ impl DoubleRatchet {
         let mut skipped: Vec<SkippedMessageKey> = keys
             .into_iter()
             .rev()
-            .map(|message_key| SkippedMessageKey { ratchet_key, message_key })
+            .map(|message_key| SkippedMessageKey {
+                ratchet_key,
+                message_key,
+            })
             .collect();
         skipped.append(&mut self.skipped);
         skipped.truncate(MAX_SKIPPED_MESSAGE_KEYS);

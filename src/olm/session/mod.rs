@@ -12,8 +12,8 @@ use core::fmt;
 pub(crate) use chain_key::ChainKey;
 pub(crate) use double_ratchet::DoubleRatchet;
 pub(crate) use message_key::MessageKey;
-pub(crate) use root_key::RootKey;
 use rand::CryptoRng;
+pub(crate) use root_key::RootKey;
 
 use super::{
     DecryptionError, SessionConfig, SessionKeys,
@@ -40,7 +40,12 @@ impl Session {
         ratchet: DoubleRatchet,
         received_message: bool,
     ) -> Self {
-        Self { session_keys, received_message, ratchet, config }
+        Self {
+            session_keys,
+            received_message,
+            ratchet,
+            config,
+        }
     }
 
     /// The session's id, the same on both sides: unpadded base64 of the
@@ -76,11 +81,7 @@ impl Session {
     /// Encrypts `plaintext`. Draws 32 bytes from `rng` only when the session
     /// starts a new ratchet step (its first message after receiving on a new
     /// chain, or the recipient's first reply), as libolm does.
-    pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(
-        &mut self,
-        plaintext: impl AsRef<[u8]>,
-        rng: &mut R,
-    ) -> OlmMessage {
+    pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(&mut self, plaintext: impl AsRef<[u8]>, rng: &mut R) -> OlmMessage {
         let message = self.ratchet.encrypt(plaintext.as_ref(), rng);
         if self.received_message {
             OlmMessage::Normal(message)

@@ -63,6 +63,10 @@ impl ChainAdvance {
             }
         }
         let message_key = next.next_message_key();
-        Ok(Self { skipped, message_key, next })
+        Ok(Self {
+            skipped,
+            message_key,
+            next,
+        })
     }
 }

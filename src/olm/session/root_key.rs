@@ -20,10 +20,6 @@ const OLM_RATCHET_INFO: &[u8] = b"OLM_RATCHET";
 pub(crate) struct RootKey(Box<[u8; 32]>);
 
 impl RootKey {
-    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Self {
-        Self(Box::new(*bytes))
-    }
-
     /// From the first half of a 64-byte KDF output; `bytes` is always 32 long.
     pub(crate) fn from_slice(bytes: &[u8]) -> Self {
         let mut key = Box::new([0u8; 32]);

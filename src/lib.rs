@@ -9,9 +9,11 @@ mod cipher;
 mod encoding;
 pub mod megolm;
 pub mod olm;
+pub mod pickle;
 mod types;
 
 pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};
+pub use pickle::PickleError;
 pub(crate) use types::{Curve25519Keypair, Ed25519Keypair};
 pub use types::{
     Curve25519PublicKey, Curve25519SecretKey, Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature, KeyError, KeyId,

@@ -46,7 +46,10 @@ impl CipherKeys {
     /// Expands `secret` with HKDF (no salt) under `info` into 80 bytes: AES
     /// key, HMAC key, IV, in that order.
     pub(crate) fn derive(secret: &[u8], info: &[u8]) -> Self {
-        let okm = kdf::hkdf::<80>(None, secret, info);
+        Self::from_okm(&kdf::hkdf::<80>(None, secret, info))
+    }
+
+    fn from_okm(okm: &[u8; 80]) -> Self {
         let mut keys = Self {
             aes_key: [0; 32],
             mac_key: [0; 32],
@@ -58,6 +61,11 @@ impl CipherKeys {
         keys.mac_key.copy_from_slice(mac_key);
         keys.iv.copy_from_slice(iv);
         keys
+    }
+
+    /// As [`derive`](Self::derive), with a salt.
+    pub(crate) fn derive_salted(salt: &[u8], secret: &[u8], info: &[u8]) -> Self {
+        Self::from_okm(&kdf::hkdf::<80>(Some(salt), secret, info))
     }
 
     /// The length of the ciphertext of `plaintext_len` bytes: PKCS#7 always

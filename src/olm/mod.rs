@@ -37,8 +37,13 @@ mod session_keys;
 mod shared_secret;
 
 pub use account::{Account, IdentityKeys, InboundCreationResult, OneTimeKeyGenerationResult};
+pub(crate) use account::{FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
 pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::Session;
+pub(crate) use session::{
+    ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
+    SendingChain, SkippedMessageKey,
+};
 pub use session_config::SessionConfig;
 pub use session_keys::SessionKeys;
 

@@ -212,8 +212,7 @@ impl Curve25519Keypair {
     }
 
     /// Rebuilds a pair from stored parts without recomputing the public key;
-    /// only for state that was written by us (pickles).
-    #[allow(dead_code)]
+    /// only for authenticated stored state (pickles).
     pub(crate) fn from_parts(secret: Curve25519SecretKey, public: Curve25519PublicKey) -> Self {
         Self { secret, public }
     }

@@ -6,9 +6,8 @@ mod one_time_keys;
 use alloc::{collections::BTreeMap, vec::Vec};
 use core::fmt;
 
-use fallback_keys::FallbackKeys;
-pub(crate) use one_time_keys::MAX_ONE_TIME_KEYS;
-use one_time_keys::{OneTimeKey, OneTimeKeys};
+pub(crate) use fallback_keys::FallbackKeys;
+pub(crate) use one_time_keys::{MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
 use rand::CryptoRng;
 
 use super::{
@@ -55,13 +54,13 @@ pub struct InboundCreationResult {
 ///
 /// Wiped on drop: every secret it holds is.
 pub struct Account {
-    signing_key: Ed25519Keypair,
-    identity_key: Curve25519Keypair,
-    one_time_keys: OneTimeKeys,
-    fallback_keys: FallbackKeys,
+    pub(crate) signing_key: Ed25519Keypair,
+    pub(crate) identity_key: Curve25519Keypair,
+    pub(crate) one_time_keys: OneTimeKeys,
+    pub(crate) fallback_keys: FallbackKeys,
     /// The last key id given out; ids count from 1 (libolm's
     /// `next_one_time_key_id`, which it pre-increments).
-    last_key_id: u32,
+    pub(crate) last_key_id: u32,
 }
 
 impl Account {

@@ -35,7 +35,6 @@ impl ChainKey {
         self.index
     }
 
-    #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }

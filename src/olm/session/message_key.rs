@@ -29,7 +29,6 @@ impl MessageKey {
         self.index
     }
 
-    #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }

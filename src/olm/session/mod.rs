@@ -10,9 +10,10 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 pub(crate) use chain_key::ChainKey;
-pub(crate) use double_ratchet::DoubleRatchet;
+pub(crate) use double_ratchet::{DoubleRatchet, MAX_RECEIVING_CHAINS, SendingChain};
 pub(crate) use message_key::MessageKey;
 use rand::CryptoRng;
+pub(crate) use receiver_chain::{MAX_SKIPPED_MESSAGE_KEYS, ReceiverChain, SkippedMessageKey};
 pub(crate) use root_key::RootKey;
 
 use super::{
@@ -27,10 +28,10 @@ use super::{
 /// Until it has decrypted a message from the other side it sends pre-key
 /// messages, so that the other side can create its half.
 pub struct Session {
-    session_keys: SessionKeys,
-    received_message: bool,
-    ratchet: DoubleRatchet,
-    config: SessionConfig,
+    pub(crate) session_keys: SessionKeys,
+    pub(crate) received_message: bool,
+    pub(crate) ratchet: DoubleRatchet,
+    pub(crate) config: SessionConfig,
 }
 
 impl Session {

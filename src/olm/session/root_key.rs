@@ -27,7 +27,6 @@ impl RootKey {
         Self(key)
     }
 
-    #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -1,0 +1,296 @@
+//! Pickles of [`Account`]s.
+//!
+//! libolm's layout (version 4; 3 and 2 read too):
+//!
+//! ```text
+//! u32 version · Ed25519 public (32) · Ed25519 expanded secret (64)
+//! · Curve25519 public (32) · Curve25519 secret (32)
+//! · u32 count · count × { u32 id · u8 published · public (32) · secret (32) }   newest first
+//! · u8 fallback count (0..=2) · current fallback · previous fallback           (v4)
+//! · u32 last key id
+//! ```
+
+use alloc::string::String;
+
+use rand::CryptoRng;
+
+use super::{
+    PICKLE_KEY_LENGTH, PickleError,
+    codec::{Reader, Writer},
+    envelope::{self, Kind},
+    libolm,
+};
+use crate::{
+    Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey, Ed25519Keypair, Ed25519SecretKey, KeyId,
+    olm::{Account, FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys},
+};
+
+const LIBOLM_VERSION: u32 = 4;
+const ED25519_SEED: u8 = 0;
+const ED25519_EXPANDED: u8 = 1;
+
+impl Account {
+    /// Pickles the account in our format, with a nonce from the operating
+    /// system's generator.
+    #[cfg(feature = "std")]
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        self.pickle_with_rng(key, &mut rand::rng())
+    }
+
+    /// Pickles the account in our format, drawing the 16-byte nonce from
+    /// `rng`.
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+        let mut w = Writer::with_capacity(100 + 70 * self.one_time_keys.len());
+        match self.signing_key.seed() {
+            Some(seed) => {
+                w.u8(ED25519_SEED);
+                w.bytes(seed.to_bytes().as_slice());
+            }
+            None => {
+                w.u8(ED25519_EXPANDED);
+                w.bytes(self.signing_key.expanded_bytes().as_bytes());
+            }
+        }
+        w.bytes(self.identity_key.secret.to_bytes().as_slice());
+        w.varint(self.last_key_id.into());
+        w.varint(self.one_time_keys.keys.len() as u64);
+        for key in &self.one_time_keys.keys {
+            write_key(&mut w, key);
+        }
+        let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
+        w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
+        for key in fallback.into_iter().flatten() {
+            write_key(&mut w, key);
+        }
+        envelope::seal(Kind::Account, &w.into_bytes(), key, rng)
+    }
+
+    /// Restores an account from our pickle format.
+    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        let body = envelope::open(Kind::Account, pickle, key)?;
+        let mut r = Reader::new(&body);
+        let signing_key = match r.u8()? {
+            ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
+            ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
+            _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+        };
+        let identity_key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?));
+        let last_key_id = r.varint_u32()?;
+        let count = r.count(MAX_ONE_TIME_KEYS)?;
+        let mut one_time_keys = OneTimeKeys::default();
+        for _ in 0..count {
+            one_time_keys.keys.push(read_key(&mut r)?);
+        }
+        let fallback_count = r.count(2)?;
+        let mut fallback = [None, None];
+        for slot in fallback.iter_mut().take(fallback_count) {
+            *slot = Some(read_key(&mut r)?);
+        }
+        r.finish()?;
+        let [current, previous] = fallback;
+        Ok(Self {
+            signing_key,
+            identity_key,
+            one_time_keys,
+            fallback_keys: FallbackKeys { current, previous },
+            last_key_id,
+        })
+    }
+
+    /// Writes the account as libolm's account pickle (version 4), byte for
+    /// byte as libolm would for the same state.
+    ///
+    /// libolm derives its IV from the key, so equal states give equal
+    /// pickles under one key.
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+        let mut w = Writer::with_capacity(180 + 69 * self.one_time_keys.len());
+        w.u32_be(LIBOLM_VERSION);
+        w.bytes(self.signing_key.public_key().as_bytes());
+        w.bytes(self.signing_key.expanded_bytes().as_bytes());
+        w.bytes(self.identity_key.public.as_bytes());
+        w.bytes(self.identity_key.secret.to_bytes().as_slice());
+        w.u32_be(self.one_time_keys.keys.len() as u32);
+        for key in &self.one_time_keys.keys {
+            write_libolm_key(&mut w, key);
+        }
+        let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
+        w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
+        for key in fallback.into_iter().flatten() {
+            write_libolm_key(&mut w, key);
+        }
+        w.u32_be(self.last_key_id);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    /// Reads a libolm account pickle (versions 2, 3 and 4).
+    ///
+    /// The Ed25519 key stays in libolm's 64-byte expanded form: the account
+    /// signs with it and writes it back unchanged.
+    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
+        let body = libolm::decrypt(key, pickle)?;
+        let mut r = Reader::new(&body);
+        let version = r.u32_be()?;
+        match version {
+            2..=4 => {}
+            1 => return Err(PickleError::LegacyAccount),
+            other => return Err(PickleError::Version(other)),
+        }
+        let ed25519_public = *r.array::<32>()?;
+        let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
+        if signing_key.public_key().as_bytes() != &ed25519_public {
+            return Err(PickleError::Invalid(
+                "the Ed25519 public key does not match the secret key",
+            ));
+        }
+        let identity_key = read_libolm_pair(&mut r)?;
+        let count = r.u32_be()?;
+        if count as usize > MAX_ONE_TIME_KEYS {
+            return Err(PickleError::Invalid("too many one-time keys"));
+        }
+        let mut one_time_keys = OneTimeKeys::default();
+        for _ in 0..count {
+            one_time_keys.keys.push(read_libolm_key(&mut r)?);
+        }
+        let (current, previous) = match version {
+            2 => (None, None),
+            3 => {
+                // Version 3 always holds both records and tells how many are
+                // real by their published flags, as libolm reads it.
+                let current = read_libolm_key(&mut r)?;
+                let previous = read_libolm_key(&mut r)?;
+                match (current.published, previous.published) {
+                    (false, _) => (None, None),
+                    (true, false) => (Some(current), None),
+                    (true, true) => (Some(current), Some(previous)),
+                }
+            }
+            _ => match r.u8()? {
+                0 => (None, None),
+                1 => (Some(read_libolm_key(&mut r)?), None),
+                2 => (Some(read_libolm_key(&mut r)?), Some(read_libolm_key(&mut r)?)),
+                _ => return Err(PickleError::Invalid("too many fallback keys")),
+            },
+        };
+        let last_key_id = r.u32_be()?;
+        r.finish()?;
+        Ok(Self {
+            signing_key,
+            identity_key,
+            one_time_keys,
+            fallback_keys: FallbackKeys { current, previous },
+            last_key_id,
+        })
+    }
+}
+
+fn write_key(w: &mut Writer, key: &OneTimeKey) {
+    w.varint(key.id.value().into());
+    w.bool(key.published);
+    w.bytes(key.key.public.as_bytes());
+    w.bytes(key.key.secret.to_bytes().as_slice());
+}
+
+fn read_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
+    let id = KeyId::new(r.varint_u32()?);
+    let published = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return Err(PickleError::Invalid("bad published flag")),
+    };
+    let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+    let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+    Ok(OneTimeKey {
+        id,
+        published,
+        key: Curve25519Keypair::from_parts(secret, public),
+    })
+}
+
+fn write_libolm_key(w: &mut Writer, key: &OneTimeKey) {
+    w.u32_be(key.id.value());
+    w.bool(key.published);
+    w.bytes(key.key.public.as_bytes());
+    w.bytes(key.key.secret.to_bytes().as_slice());
+}
+
+fn read_libolm_pair(r: &mut Reader<'_>) -> Result<Curve25519Keypair, PickleError> {
+    let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+    let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+    Ok(Curve25519Keypair::from_parts(secret, public))
+}
+
+fn read_libolm_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
+    let id = KeyId::new(r.u32_be()?);
+    let published = r.bool()?;
+    Ok(OneTimeKey {
+        id,
+        published,
+        key: read_libolm_pair(r)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(u8);
+    impl rand::TryRng for Fixed {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(0)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(0)
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            dst.fill(self.0);
+            self.0 = self.0.wrapping_add(1);
+            Ok(())
+        }
+    }
+    impl rand::TryCryptoRng for Fixed {}
+
+    /// protocol-notes §5.2: Alice's account (random A1×32 ‖ A2×32) pickled by
+    /// libolm with the empty key.
+    const ALICE_LIBOLM: &str = "nI9lXW1uczQe7kVZcWHpBVQiHEdaY7xbNjiUupaWyz0uQI4qdQFEpkUDtQ4QKSP8P5h8oJzkrVEoIMXV1KUBX8Sy6lmPlKe1l4Z8+yZUy4sgp0LVBCqo6rCpYQvO+KIWvFdcwzv2dUcwYOUTcLGk8XG3BUldfGj2DJ8mVbDFhp1vm322gS+pXOzXlT/3tjoHF4Q0ykMFPbeiN78CLWEF9OUh3KI8CqylQbOoTsOfDc6HYBjkT+B4uA";
+
+    #[test]
+    fn libolm_account_both_ways() {
+        let alice = Account::new_with_rng(&mut Fixed(0xa1));
+        assert_eq!(alice.to_libolm_pickle(b"").unwrap(), ALICE_LIBOLM);
+        let imported = Account::from_libolm_pickle(ALICE_LIBOLM, b"").unwrap();
+        assert_eq!(imported.identity_keys(), alice.identity_keys());
+        assert_eq!(imported.sign("Hello"), alice.sign("Hello"));
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), ALICE_LIBOLM);
+        assert_eq!(
+            Account::from_libolm_pickle(ALICE_LIBOLM, b"x").unwrap_err(),
+            PickleError::Mac
+        );
+    }
+
+    #[test]
+    fn our_format_round_trip() {
+        let mut rng = Fixed(1);
+        let mut account = Account::new_with_rng(&mut rng);
+        account.generate_one_time_keys_with_rng(5, &mut rng);
+        account.mark_keys_as_published();
+        account.generate_one_time_keys_with_rng(2, &mut rng);
+        account.generate_fallback_key_with_rng(&mut rng);
+        account.generate_fallback_key_with_rng(&mut rng);
+        let key = [3u8; 32];
+        let pickle = account.pickle_with_rng(&key, &mut rng);
+        let restored = Account::from_pickle(&pickle, &key).unwrap();
+        assert_eq!(
+            restored.to_libolm_pickle(b"k").unwrap(),
+            account.to_libolm_pickle(b"k").unwrap()
+        );
+        let imported = Account::from_libolm_pickle(&account.to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+        let repickled = imported.pickle_with_rng(&key, &mut rng);
+        let again = Account::from_pickle(&repickled, &key).unwrap();
+        assert_eq!(
+            again.to_libolm_pickle(b"k").unwrap(),
+            account.to_libolm_pickle(b"k").unwrap()
+        );
+        assert_eq!(Account::from_pickle(&pickle, &[4u8; 32]).unwrap_err(), PickleError::Mac);
+    }
+}

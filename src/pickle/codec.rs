@@ -1,0 +1,155 @@
+//! The byte-level reader and writer for both pickle formats: libolm's
+//! big-endian `u32`s and one-byte booleans, and our varints.
+
+use alloc::vec::Vec;
+
+use zeroize::Zeroizing;
+
+use super::PickleError;
+use crate::encoding::varint::{read_varint, write_varint};
+
+/// Appends fields to a buffer that is wiped when dropped.
+pub(crate) struct Writer {
+    buffer: Zeroizing<Vec<u8>>,
+}
+
+impl Writer {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buffer: Zeroizing::new(Vec::with_capacity(capacity)),
+        }
+    }
+
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    pub(crate) fn u8(&mut self, value: u8) {
+        self.buffer.push(value);
+    }
+
+    pub(crate) fn bool(&mut self, value: bool) {
+        self.u8(value.into());
+    }
+
+    /// libolm's `u32`: four bytes, big-endian.
+    pub(crate) fn u32_be(&mut self, value: u32) {
+        self.bytes(&value.to_be_bytes());
+    }
+
+    /// Our integers: a protobuf-style varint.
+    pub(crate) fn varint(&mut self, value: u64) {
+        write_varint(&mut self.buffer, value);
+    }
+
+    pub(crate) fn into_bytes(self) -> Zeroizing<Vec<u8>> {
+        self.buffer
+    }
+}
+
+/// Reads fields from the front of a decrypted pickle.
+pub(crate) struct Reader<'a> {
+    input: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(input: &'a [u8]) -> Self {
+        Self { input }
+    }
+
+    pub(crate) fn bytes(&mut self, len: usize) -> Result<&'a [u8], PickleError> {
+        if len > self.input.len() {
+            return Err(PickleError::Truncated);
+        }
+        let (head, rest) = self.input.split_at(len);
+        self.input = rest;
+        Ok(head)
+    }
+
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<&'a [u8; N], PickleError> {
+        self.bytes(N)?.try_into().map_err(|_| PickleError::Truncated)
+    }
+
+    pub(crate) fn u8(&mut self) -> Result<u8, PickleError> {
+        let [byte] = *self.array::<1>()?;
+        Ok(byte)
+    }
+
+    /// libolm's booleans: any non-zero byte is true.
+    pub(crate) fn bool(&mut self) -> Result<bool, PickleError> {
+        Ok(self.u8()? != 0)
+    }
+
+    pub(crate) fn u32_be(&mut self) -> Result<u32, PickleError> {
+        Ok(u32::from_be_bytes(*self.array::<4>()?))
+    }
+
+    pub(crate) fn varint(&mut self) -> Result<u64, PickleError> {
+        let (value, len) = read_varint(self.input).ok_or(if self.input.len() < 10 {
+            PickleError::Truncated
+        } else {
+            PickleError::Invalid("malformed integer")
+        })?;
+        self.bytes(len)?;
+        Ok(value)
+    }
+
+    pub(crate) fn varint_u32(&mut self) -> Result<u32, PickleError> {
+        u32::try_from(self.varint()?).map_err(|_| PickleError::Invalid("integer out of range"))
+    }
+
+    /// A count of items that must not exceed `max`.
+    pub(crate) fn count(&mut self, max: usize) -> Result<usize, PickleError> {
+        let count = self.varint()?;
+        usize::try_from(count)
+            .ok()
+            .filter(|&c| c <= max)
+            .ok_or(PickleError::Invalid("too many items"))
+    }
+
+    /// Checks that everything was read.
+    pub(crate) fn finish(self) -> Result<(), PickleError> {
+        if self.input.is_empty() {
+            Ok(())
+        } else {
+            Err(PickleError::TrailingData(self.input.len()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut w = Writer::with_capacity(16);
+        w.u32_be(0x0102_0304);
+        w.bool(true);
+        w.varint(300);
+        w.bytes(&[9; 3]);
+        let bytes = w.into_bytes();
+        assert_eq!(&bytes[..5], [1, 2, 3, 4, 1]);
+        let mut r = Reader::new(&bytes);
+        assert_eq!(r.u32_be().unwrap(), 0x0102_0304);
+        assert!(r.bool().unwrap());
+        assert_eq!(r.varint().unwrap(), 300);
+        assert_eq!(r.array::<3>().unwrap(), &[9; 3]);
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(Reader::new(&[1, 2]).u32_be(), Err(PickleError::Truncated));
+        assert_eq!(Reader::new(&[0x80]).varint(), Err(PickleError::Truncated));
+        assert_eq!(
+            Reader::new(&[0xff; 11]).varint(),
+            Err(PickleError::Invalid("malformed integer"))
+        );
+        assert_eq!(
+            Reader::new(&[41]).count(40),
+            Err(PickleError::Invalid("too many items"))
+        );
+        assert_eq!(Reader::new(&[1]).finish(), Err(PickleError::TrailingData(1)));
+    }
+}

@@ -1,0 +1,48 @@
+//! libolm's pickle encryption, the same for every object: keys from
+//! HKDF-SHA-256 of the pickle key (any length) under the label `Pickle`,
+//! AES-256-CBC, and HMAC-SHA-256 of the ciphertext truncated to 8 bytes,
+//! all in unpadded base64.
+//!
+//! The IV is derived from the key alone, so equal states pickle to equal
+//! strings: that is libolm's design, reproduced here for compatibility only.
+
+use alloc::{string::String, vec::Vec};
+
+use zeroize::Zeroizing;
+
+use super::PickleError;
+use crate::{
+    cipher::{CipherError, CipherKeys, TRUNCATED_MAC_LEN},
+    encoding::{base64_decode, base64_encode},
+};
+
+const PICKLE_INFO: &[u8] = b"Pickle";
+
+/// Encrypts a libolm pickle body.
+pub(crate) fn encrypt(key: &[u8], body: &[u8]) -> String {
+    let keys = CipherKeys::derive(key, PICKLE_INFO);
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        CipherKeys::ciphertext_len(body.len()) + TRUNCATED_MAC_LEN,
+    ));
+    keys.encrypt_into(body, &mut out);
+    let mac = keys.mac(&out);
+    out.extend_from_slice(mac.get(..TRUNCATED_MAC_LEN).unwrap_or_default());
+    base64_encode(out.as_slice())
+}
+
+/// Checks and decrypts a libolm pickle, returning its body.
+pub(crate) fn decrypt(key: &[u8], pickle: &str) -> Result<Zeroizing<Vec<u8>>, PickleError> {
+    let bytes = base64_decode(pickle)?;
+    let ciphertext_len = bytes
+        .len()
+        .checked_sub(TRUNCATED_MAC_LEN)
+        .ok_or(PickleError::Truncated)?;
+    let (ciphertext, mac) = bytes.split_at(ciphertext_len);
+    let keys = CipherKeys::derive(key, PICKLE_INFO);
+    keys.verify_truncated_mac(ciphertext, mac)
+        .map_err(|_| PickleError::Mac)?;
+    keys.decrypt(ciphertext).map(Zeroizing::new).map_err(|e| match e {
+        CipherError::Mac => PickleError::Mac,
+        CipherError::Length | CipherError::Padding => PickleError::Invalid("bad ciphertext length or padding"),
+    })
+}

@@ -1,0 +1,329 @@
+//! Pickles of Olm [`Session`]s.
+//!
+//! libolm's layout (version 1; 0x80000001 read too, which adds a trailing
+//! `u32` that is ignored):
+//!
+//! ```text
+//! u32 version · u8 received_message · identity key · base key · one-time key
+//! · root key (32)
+//! · u32 count (0 or 1) × { ratchet public · ratchet secret · chain key · u32 index }
+//! · u32 count (≤ 5)    × { ratchet public · chain key · u32 index }        newest first
+//! · u32 count (≤ 40)   × { ratchet public · message key · u32 index }      newest first
+//! ```
+
+use alloc::{string::String, vec::Vec};
+
+use rand::CryptoRng;
+
+use super::{
+    PICKLE_KEY_LENGTH, PickleError,
+    codec::{Reader, Writer},
+    envelope::{self, Kind},
+    libolm,
+};
+use crate::{
+    Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey,
+    olm::{
+        ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
+        SendingChain, Session, SessionConfig, SessionKeys, SkippedMessageKey,
+    },
+};
+
+const LIBOLM_VERSION: u32 = 1;
+const LIBOLM_VERSION_WITH_INDEX: u32 = 0x8000_0001;
+const CONFIG_V1: u8 = 1;
+
+/// The integers our format and libolm's write differently.
+#[derive(Clone, Copy)]
+enum Format {
+    Ours,
+    Libolm,
+}
+
+impl Format {
+    fn write_int(self, w: &mut Writer, value: u32) {
+        match self {
+            Self::Ours => w.varint(value.into()),
+            Self::Libolm => w.u32_be(value),
+        }
+    }
+
+    fn read_int(self, r: &mut Reader<'_>) -> Result<u32, PickleError> {
+        match self {
+            Self::Ours => r.varint_u32(),
+            Self::Libolm => r.u32_be(),
+        }
+    }
+
+    fn read_count(self, r: &mut Reader<'_>, max: usize) -> Result<usize, PickleError> {
+        match self {
+            Self::Ours => r.count(max),
+            Self::Libolm => {
+                let count = r.u32_be()? as usize;
+                if count > max {
+                    Err(PickleError::Invalid("too many items"))
+                } else {
+                    Ok(count)
+                }
+            }
+        }
+    }
+}
+
+impl Session {
+    /// Pickles the session in our format, with a nonce from the operating
+    /// system's generator.
+    #[cfg(feature = "std")]
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        self.pickle_with_rng(key, &mut rand::rng())
+    }
+
+    /// Pickles the session in our format, drawing the 16-byte nonce from
+    /// `rng`.
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+        let mut w = Writer::with_capacity(400);
+        w.u8(CONFIG_V1);
+        self.write_state(&mut w, Format::Ours);
+        envelope::seal(Kind::Session, &w.into_bytes(), key, rng)
+    }
+
+    /// Restores a session from our pickle format.
+    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        let body = envelope::open(Kind::Session, pickle, key)?;
+        let mut r = Reader::new(&body);
+        if r.u8()? != CONFIG_V1 {
+            return Err(PickleError::Invalid("unknown session configuration"));
+        }
+        let session = Self::read_state(&mut r, Format::Ours)?;
+        r.finish()?;
+        Ok(session)
+    }
+
+    /// Writes the session as libolm's session pickle (version 1), byte for
+    /// byte as libolm would for the same state.
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+        let mut w = Writer::with_capacity(400);
+        w.u32_be(LIBOLM_VERSION);
+        self.write_state(&mut w, Format::Libolm);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    /// Reads a libolm session pickle (version 1 or 0x80000001).
+    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
+        let body = libolm::decrypt(key, pickle)?;
+        let mut r = Reader::new(&body);
+        let version = r.u32_be()?;
+        if version != LIBOLM_VERSION && version != LIBOLM_VERSION_WITH_INDEX {
+            return Err(PickleError::Version(version));
+        }
+        let session = Self::read_state(&mut r, Format::Libolm)?;
+        if version == LIBOLM_VERSION_WITH_INDEX {
+            r.u32_be()?;
+        }
+        r.finish()?;
+        Ok(session)
+    }
+
+    fn write_state(&self, w: &mut Writer, format: Format) {
+        let ratchet = &self.ratchet;
+        w.bool(self.received_message);
+        w.bytes(self.session_keys.identity_key.as_bytes());
+        w.bytes(self.session_keys.base_key.as_bytes());
+        w.bytes(self.session_keys.one_time_key.as_bytes());
+        w.bytes(ratchet.root_key.as_bytes());
+        match &ratchet.sending {
+            SendingChain::Active { ratchet_key, chain_key } => {
+                format.write_int(w, 1);
+                w.bytes(ratchet_key.public.as_bytes());
+                w.bytes(ratchet_key.secret.to_bytes().as_slice());
+                w.bytes(chain_key.as_bytes());
+                format.write_int(w, chain_key.index());
+            }
+            SendingChain::Inactive { .. } => format.write_int(w, 0),
+        }
+        format.write_int(w, ratchet.receiving.len() as u32);
+        for chain in &ratchet.receiving {
+            w.bytes(chain.ratchet_key.as_bytes());
+            w.bytes(chain.chain_key.as_bytes());
+            format.write_int(w, chain.chain_key.index());
+        }
+        format.write_int(w, ratchet.skipped.len() as u32);
+        for skipped in &ratchet.skipped {
+            w.bytes(skipped.ratchet_key.as_bytes());
+            w.bytes(skipped.message_key.as_bytes());
+            format.write_int(w, skipped.message_key.index());
+        }
+    }
+
+    fn read_state(r: &mut Reader<'_>, format: Format) -> Result<Self, PickleError> {
+        let received_message = match format {
+            Format::Ours => match r.u8()? {
+                0 => false,
+                1 => true,
+                _ => return Err(PickleError::Invalid("bad flag")),
+            },
+            Format::Libolm => r.bool()?,
+        };
+        let session_keys = SessionKeys {
+            identity_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+            base_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+            one_time_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+        };
+        let root_key = RootKey::from_slice(r.array::<32>()?);
+        let active = match format.read_count(r, 1)? {
+            0 => None,
+            _ => {
+                let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+                let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+                let key = r.array::<32>()?;
+                let chain_key = ChainKey::from_slice(key, format.read_int(r)?);
+                Some((Curve25519Keypair::from_parts(secret, public), chain_key))
+            }
+        };
+        let count = format.read_count(r, MAX_RECEIVING_CHAINS)?;
+        let mut receiving = Vec::with_capacity(count);
+        for _ in 0..count {
+            let ratchet_key = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+            let key = r.array::<32>()?;
+            receiving.push(ReceiverChain {
+                ratchet_key,
+                chain_key: ChainKey::from_slice(key, format.read_int(r)?),
+            });
+        }
+        let count = format.read_count(r, MAX_SKIPPED_MESSAGE_KEYS)?;
+        let mut skipped = Vec::with_capacity(count);
+        for _ in 0..count {
+            let ratchet_key = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+            let key = *r.array::<32>()?;
+            skipped.push(SkippedMessageKey {
+                ratchet_key,
+                message_key: MessageKey::new(key, format.read_int(r)?),
+            });
+        }
+
+        let sending = match active {
+            Some((ratchet_key, chain_key)) => SendingChain::Active { ratchet_key, chain_key },
+            None => {
+                // Without a sending chain, the next message starts a step
+                // against the newest receiving chain, whose key must then be
+                // usable for a contributory exchange.
+                let newest = receiving
+                    .first()
+                    .ok_or(PickleError::Invalid("the session has no chain at all"))?;
+                if newest.ratchet_key.is_low_order() {
+                    return Err(PickleError::Invalid("a ratchet key is a low-order point"));
+                }
+                SendingChain::Inactive {
+                    their_ratchet_key: newest.ratchet_key,
+                }
+            }
+        };
+        let ratchet = DoubleRatchet {
+            root_key,
+            sending,
+            receiving,
+            skipped,
+        };
+        Ok(Session::new(
+            SessionConfig::version_1(),
+            session_keys,
+            ratchet,
+            received_message,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::olm::{Account, OlmMessage};
+
+    /// protocol-notes §5.2: Alice's session after reading Bob's reply,
+    /// pickled by libolm with the empty key.
+    const ALICE_SESSION: &str = "/7edmrV/zQsZ4Q2AFrwTng9FmiGopOvaQr0vzytBYhVL+IQCwSVOLOKwHzfaQjdfCwQ7r1i13+cjJfW7GCBwE0JISloJtJlJReGuCP+QPb9nt47wpbQ3OGced4MNh1gh4tjuZuKUYVMx3FZwSpGOPTEqJLiElGQaHyTSQTW4eKPzPgsDpwCI/iG1kl2MNhfbuCyskfptacq6DcanwQGS5wi8uLEz6+eA6DBgSecXTqGlsVfbf0YrTrdKKy757JkG8INFAisYvZW4p4Wg51vlD8kl2OsBKw+Z1mM+JQdcvEzyM7LBoPdXMg";
+
+    #[test]
+    fn libolm_session_round_trip() {
+        let session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
+        assert_eq!(session.session_id(), "4H2yAU5HHKVIOvNXirtQXiYCwNpozSwgvVA+w39MUP4");
+        assert!(session.has_received_message());
+        assert_eq!(session.to_libolm_pickle(b"").unwrap(), ALICE_SESSION);
+        let ours = session.pickle_with_rng(&[1; 32], &mut rand::rng());
+        let back = Session::from_pickle(&ours, &[1; 32]).unwrap();
+        assert_eq!(back.to_libolm_pickle(b"").unwrap(), ALICE_SESSION);
+    }
+
+    #[test]
+    fn restored_sessions_keep_talking() {
+        let mut rng = rand::rng();
+        let alice = Account::new_with_rng(&mut rng);
+        let mut bob = Account::new_with_rng(&mut rng);
+        bob.generate_one_time_keys_with_rng(1, &mut rng);
+        let otk = *bob.one_time_keys().values().next().unwrap();
+        let mut a = alice
+            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
+            .unwrap();
+        let OlmMessage::PreKey(m) = a.encrypt_with_rng("1", &mut rng) else {
+            panic!()
+        };
+        let mut b = bob.create_inbound_session(alice.curve25519_key(), &m).unwrap().session;
+        // Skip two of Bob's messages so the pickle holds skipped keys.
+        let skipped: Vec<_> = (0..3).map(|i| b.encrypt_with_rng([i], &mut rng)).collect();
+        a.decrypt(&skipped[2]).unwrap();
+        for (label, session) in [
+            (
+                "libolm",
+                Session::from_libolm_pickle(&a.to_libolm_pickle(b"k").unwrap(), b"k").unwrap(),
+            ),
+            (
+                "ours",
+                Session::from_pickle(&a.pickle_with_rng(&[9; 32], &mut rng), &[9; 32]).unwrap(),
+            ),
+        ] {
+            let mut session = session;
+            assert_eq!(session.decrypt(&skipped[0]).unwrap(), [0], "{label}");
+            assert_eq!(session.decrypt(&skipped[1]).unwrap(), [1], "{label}");
+            let reply = session.encrypt_with_rng("back", &mut rng);
+            let mut b_copy = Session::from_pickle(&b.pickle_with_rng(&[9; 32], &mut rng), &[9; 32]).unwrap();
+            assert_eq!(b_copy.decrypt(&reply).unwrap(), b"back", "{label}");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_state() {
+        let mut w = Writer::with_capacity(300);
+        w.u32_be(LIBOLM_VERSION);
+        w.bool(true);
+        w.bytes(&[1; 96]);
+        w.bytes(&[2; 32]);
+        w.u32_be(0);
+        w.u32_be(0);
+        w.u32_be(0);
+        let pickle = libolm::encrypt(b"", &w.into_bytes());
+        assert_eq!(
+            Session::from_libolm_pickle(&pickle, b"").unwrap_err(),
+            PickleError::Invalid("the session has no chain at all")
+        );
+
+        let mut w = Writer::with_capacity(300);
+        w.u32_be(LIBOLM_VERSION);
+        w.bool(true);
+        w.bytes(&[1; 96]);
+        w.bytes(&[2; 32]);
+        w.u32_be(0);
+        w.u32_be(6);
+        let pickle = libolm::encrypt(b"", &w.into_bytes());
+        assert_eq!(
+            Session::from_libolm_pickle(&pickle, b"").unwrap_err(),
+            PickleError::Invalid("too many items")
+        );
+        assert_eq!(
+            Session::from_libolm_pickle(&libolm::encrypt(b"", &[0, 0, 0, 2]), b"").unwrap_err(),
+            PickleError::Version(2)
+        );
+        assert_eq!(
+            Session::from_libolm_pickle(&libolm::encrypt(b"", &[0, 0, 0, 1, 1]), b"").unwrap_err(),
+            PickleError::Truncated
+        );
+    }
+}

@@ -13,6 +13,8 @@
 mod megolm;
 #[path = "vectors/olm_kinds.rs"]
 mod olm_kinds;
+#[path = "vectors/pickle.rs"]
+mod pickle;
 #[path = "vectors/util.rs"]
 mod util;
 
@@ -35,7 +37,7 @@ const KINDS: &[(&str, Option<Runner>)] = &[
     ("olm_session", Some(olm_kinds::run_session)),
     ("megolm", None),
     ("megolm_inbound", None),
-    ("libolm_pickle", None),
+    ("libolm_pickle", Some(pickle::run)),
     ("sas", None),
     ("pk", None),
 ];

@@ -1,0 +1,147 @@
+//! Kind `libolm_pickle`: libolm pickles of every object, their public facts,
+//! events run on them afterwards, and the byte-for-byte re-export.
+
+use olm::{
+    PickleError,
+    olm::{Account, OlmMessage, Session},
+};
+use serde_json::Value;
+
+use crate::{
+    olm_kinds::{decode_class, decryption_class},
+    util::{
+        Outcome, ReplayRng, array_field, check_eq, check_error, hex_field, opt_str_field, str_field, to_hex, u64_field,
+    },
+};
+
+/// The failure class of a pickle error.
+pub fn pickle_class(error: &PickleError) -> &'static str {
+    match error {
+        PickleError::Mac => "pickle_key",
+        PickleError::Version(_) | PickleError::LegacyAccount => "version",
+        _ => "decode",
+    }
+}
+
+/// Runs one `libolm_pickle` vector.
+pub fn run(v: &Value) -> Outcome {
+    let key = hex_field(v, "pickle_key")?;
+    let pickle = str_field(v, "pickle")?;
+    let expect = v.get("expect").cloned().unwrap_or(Value::Null);
+    let events = array_field(v, "events")?;
+    let error = v.get("error");
+    let result =
+        match str_field(v, "object")? {
+            "account" => Account::from_libolm_pickle(pickle, &key)
+                .map(|account| run_account(account, &key, pickle, &expect, events)),
+            "session" => Session::from_libolm_pickle(pickle, &key)
+                .map(|session| run_session(session, &key, pickle, &expect, events)),
+            other => return Err(format!("object `{other}` is not supported")),
+        };
+    match (error, result) {
+        (None, Ok(outcome)) => outcome,
+        (None, Err(e)) => Err(format!("unpickling failed: {e}")),
+        (Some(expected), Err(e)) => check_error(expected, pickle_class(&e)),
+        (Some(_), Ok(_)) => Err("unpickling should have failed".into()),
+    }
+}
+
+fn check_reexport(what: &str, written: Result<String, PickleError>, pickle: &str) -> Outcome {
+    let written = written.map_err(|e| format!("{what} re-export: {e}"))?;
+    check_eq(&format!("{what} re-export"), written.as_str(), pickle)
+}
+
+fn run_account(account: Account, key: &[u8], pickle: &str, expect: &Value, events: &[Value]) -> Outcome {
+    check_reexport("account", account.to_libolm_pickle(key), pickle)?;
+    if let Some(curve) = opt_str_field(expect, "curve25519")? {
+        check_eq("curve25519", account.curve25519_key().to_base64().as_str(), curve)?;
+    }
+    if let Some(ed) = opt_str_field(expect, "ed25519")? {
+        check_eq("ed25519", account.ed25519_key().to_base64().as_str(), ed)?;
+    }
+    if let Some(Value::Array(keys)) = expect.get("one_time_keys") {
+        let mut expected: Vec<(String, String)> = keys
+            .iter()
+            .map(|k| Ok((str_field(k, "key_id")?.to_owned(), str_field(k, "key")?.to_owned())))
+            .collect::<Result<_, String>>()?;
+        expected.sort();
+        let actual: Vec<_> = account
+            .one_time_keys()
+            .iter()
+            .map(|(id, k)| (id.to_base64(), k.to_base64()))
+            .collect();
+        check_eq("one-time keys", actual, expected)?;
+    }
+    if let Some(fallback) = expect.get("fallback_key") {
+        let actual: Vec<_> = account
+            .fallback_key()
+            .iter()
+            .map(|(id, k)| (id.to_base64(), k.to_base64()))
+            .collect();
+        let expected = match fallback {
+            Value::Null => vec![],
+            key => vec![(str_field(key, "key_id")?.to_owned(), str_field(key, "key")?.to_owned())],
+        };
+        check_eq("fallback key", actual, expected)?;
+    }
+    for (i, event) in events.iter().enumerate() {
+        match str_field(event, "op")? {
+            "sign" => {
+                let signature = account.sign(hex_field(event, "message")?);
+                check_eq(
+                    &format!("event {i} signature"),
+                    signature.to_base64().as_str(),
+                    str_field(event, "signature")?,
+                )?;
+            }
+            other => return Err(format!("event {i}: unknown account op `{other}`")),
+        }
+    }
+    Ok(())
+}
+
+fn run_session(mut session: Session, key: &[u8], pickle: &str, expect: &Value, events: &[Value]) -> Outcome {
+    check_reexport("session", session.to_libolm_pickle(key), pickle)?;
+    if let Some(id) = opt_str_field(expect, "session_id")? {
+        check_eq("session id", session.session_id().as_str(), id)?;
+    }
+    for (i, event) in events.iter().enumerate() {
+        let context = |e: String| format!("event {i}: {e}");
+        match str_field(event, "op")? {
+            "encrypt" => {
+                let mut rng = ReplayRng::from_field(event, "random")?;
+                let message = session.encrypt_with_rng(hex_field(event, "plaintext")?, &mut rng);
+                rng.finish("encrypt").map_err(context)?;
+                check_eq(
+                    "message type",
+                    message.to_parts().0 as u64,
+                    u64_field(event, "message_type")?,
+                )
+                .map_err(context)?;
+                check_eq(
+                    "ciphertext",
+                    message.to_base64().as_str(),
+                    str_field(event, "ciphertext")?,
+                )
+                .map_err(context)?;
+            }
+            "decrypt" => {
+                let bytes = olm::base64_decode(str_field(event, "ciphertext")?).map_err(|e| context(e.to_string()))?;
+                let result = OlmMessage::from_parts(u64_field(event, "message_type")? as usize, &bytes)
+                    .map_err(|e| decode_class(&e))
+                    .and_then(|message| session.decrypt(&message).map_err(|e| decryption_class(&e)));
+                match (event.get("error"), result) {
+                    (None, Ok(plaintext)) => {
+                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
+                            .map_err(context)?
+                    }
+                    (None, Err(class)) => return Err(context(format!("failed with class `{class}`"))),
+                    (Some(expected), Err(class)) => check_error(expected, class).map_err(context)?,
+                    (Some(_), Ok(_)) => return Err(context("decrypted but should fail".into())),
+                }
+            }
+            other => return Err(format!("event {i}: unknown session op `{other}`")),
+        }
+    }
+    Ok(())
+}

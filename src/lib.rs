@@ -10,6 +10,8 @@ mod encoding;
 pub mod megolm;
 pub mod olm;
 pub mod pickle;
+pub mod pk;
+pub mod sas;
 mod types;
 
 pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};

@@ -15,6 +15,8 @@ mod megolm;
 mod olm_kinds;
 #[path = "vectors/pickle.rs"]
 mod pickle;
+#[path = "vectors/sas_pk.rs"]
+mod sas_pk;
 #[path = "vectors/util.rs"]
 mod util;
 
@@ -38,8 +40,8 @@ const KINDS: &[(&str, Option<Runner>)] = &[
     ("megolm", None),
     ("megolm_inbound", None),
     ("libolm_pickle", Some(pickle::run)),
-    ("sas", None),
-    ("pk", None),
+    ("sas", Some(sas_pk::run_sas)),
+    ("pk", Some(sas_pk::run_pk)),
 ];
 
 #[derive(Default)]

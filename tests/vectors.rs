@@ -37,8 +37,8 @@ type Runner = fn(&Value) -> util::Outcome;
 const KINDS: &[(&str, Option<Runner>)] = &[
     ("olm_account", Some(olm_kinds::run_account)),
     ("olm_session", Some(olm_kinds::run_session)),
-    ("megolm", None),
-    ("megolm_inbound", None),
+    ("megolm", Some(megolm::run_group_session)),
+    ("megolm_inbound", Some(megolm::run_inbound)),
     ("libolm_pickle", Some(pickle::run)),
     ("sas", Some(sas_pk::run_sas)),
     ("pk", Some(sas_pk::run_pk)),

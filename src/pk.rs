@@ -68,7 +68,7 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 use rand::CryptoRng;
-use zeroize::Zeroizing;
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::{
     Base64DecodeError, Curve25519PublicKey, Curve25519SecretKey, DecodeError, Ed25519PublicKey, Ed25519SecretKey,
@@ -310,6 +310,9 @@ impl Default for PkDecryption {
     }
 }
 
+/// The secret key wipes itself when dropped.
+impl ZeroizeOnDrop for PkDecryption {}
+
 impl fmt::Debug for PkDecryption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PkDecryption")
@@ -373,6 +376,9 @@ impl Default for PkSigning {
         Self::new()
     }
 }
+
+/// The seed wipes itself when dropped.
+impl ZeroizeOnDrop for PkSigning {}
 
 impl fmt::Debug for PkSigning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -64,7 +64,7 @@ use hmac::Mac as _;
 use rand::CryptoRng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::{
     Curve25519PublicKey, DecodeError, KeyError,
@@ -151,6 +151,9 @@ impl Default for Sas {
         Self::new()
     }
 }
+
+/// The secret key wipes itself when dropped.
+impl ZeroizeOnDrop for Sas {}
 
 impl fmt::Debug for Sas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -299,6 +302,9 @@ impl EstablishedSas {
         hmac_sha256(&key)
     }
 }
+
+/// The shared secret wipes itself when dropped.
+impl ZeroizeOnDrop for EstablishedSas {}
 
 impl fmt::Debug for EstablishedSas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -7,8 +7,12 @@
 //! - the short authentication string, [`EstablishedSas::bytes`]: six bytes of
 //!   HKDF-SHA-256 output, shown to the users as seven emoji or three
 //!   four-digit numbers ([`SasBytes`]). If a man in the middle replaced either
-//!   public key, the two devices hold different secrets and, with
-//!   overwhelming probability, show different strings;
+//!   public key, the two devices hold different secrets and show different
+//!   strings, except with probability about 2^-42 for emoji. That bound
+//!   needs the accepting device to commit to its public key before it sees
+//!   the other's (the SHA-256 `commitment` of `m.key.verification.accept`,
+//!   which the caller computes and checks); without it an attacker could
+//!   search for keys that make the strings collide;
 //! - MACs of the device and cross-signing keys that each side then sends,
 //!   [`EstablishedSas::calculate_mac`] and [`EstablishedSas::verify_mac`], so
 //!   that once the users have confirmed the strings match, each device learns

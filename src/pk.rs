@@ -236,7 +236,7 @@ impl From<&PkDecryption> for PkEncryption {
 ///
 /// The secret is wiped on drop and never shown by `Debug`.
 pub struct PkDecryption {
-    keypair: Curve25519Keypair,
+    pub(crate) keypair: Curve25519Keypair,
 }
 
 impl PkDecryption {

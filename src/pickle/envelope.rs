@@ -39,7 +39,6 @@ pub(crate) enum Kind {
     GroupSession = 3,
     #[allow(dead_code)]
     InboundGroupSession = 4,
-    #[allow(dead_code)]
     PkDecryption = 5,
 }
 

@@ -13,6 +13,7 @@ mod account;
 mod codec;
 mod envelope;
 mod libolm;
+mod pk;
 mod session;
 
 use crate::encoding::Base64DecodeError;

@@ -4,6 +4,7 @@
 use olm::{
     PickleError,
     olm::{Account, OlmMessage, Session},
+    pk::PkDecryption,
 };
 use serde_json::Value;
 
@@ -30,14 +31,16 @@ pub fn run(v: &Value) -> Outcome {
     let expect = v.get("expect").cloned().unwrap_or(Value::Null);
     let events = array_field(v, "events")?;
     let error = v.get("error");
-    let result =
-        match str_field(v, "object")? {
-            "account" => Account::from_libolm_pickle(pickle, &key)
-                .map(|account| run_account(account, &key, pickle, &expect, events)),
-            "session" => Session::from_libolm_pickle(pickle, &key)
-                .map(|session| run_session(session, &key, pickle, &expect, events)),
-            other => return Err(format!("object `{other}` is not supported")),
-        };
+    let result = match str_field(v, "object")? {
+        "account" => {
+            Account::from_libolm_pickle(pickle, &key).map(|account| run_account(account, &key, pickle, &expect, events))
+        }
+        "session" => {
+            Session::from_libolm_pickle(pickle, &key).map(|session| run_session(session, &key, pickle, &expect, events))
+        }
+        "pk_decryption" => PkDecryption::from_libolm_pickle(pickle, &key).map(|pk| run_pk(pk, &key, pickle, &expect)),
+        other => return Err(format!("object `{other}` is not supported")),
+    };
     match (error, result) {
         (None, Ok(outcome)) => outcome,
         (None, Err(e)) => Err(format!("unpickling failed: {e}")),
@@ -142,6 +145,14 @@ fn run_session(mut session: Session, key: &[u8], pickle: &str, expect: &Value, e
             }
             other => return Err(format!("event {i}: unknown session op `{other}`")),
         }
+    }
+    Ok(())
+}
+
+fn run_pk(decryption: PkDecryption, key: &[u8], pickle: &str, expect: &Value) -> Outcome {
+    check_reexport("pk_decryption", decryption.to_libolm_pickle(key), pickle)?;
+    if let Some(public) = opt_str_field(expect, "public_key")? {
+        check_eq("public key", decryption.public_key().to_base64().as_str(), public)?;
     }
     Ok(())
 }

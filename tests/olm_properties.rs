@@ -10,14 +10,20 @@
 //!   decoder or by decryption, except a flip inside the unauthenticated outer
 //!   keys of a pre-key message delivered to an existing session, which is
 //!   ignored (as libolm and vodozemac do) — and that flipped message can
-//!   never create a new session.
+//!   never create a new session;
+//! - the `_with_rng` calls draw exactly the randomness libolm draws: 64
+//!   bytes for an account and for an outbound session, 32 per one-time or
+//!   fallback key, and 32 for an `encrypt` exactly when
+//!   `encrypt_needs_randomness` says so (the first message after receiving
+//!   on a new chain, or the recipient's first reply), else none.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod support;
 
+use olm::olm::{Account, OlmMessage, Session, SessionConfig};
 use proptest::{collection::vec, prelude::*, sample::Index, test_runner::RngSeed};
 use rand::RngExt;
-use support::{Channel, Fail, Impl, PAIRS, Start, Wire, flip, permutation, pre_key_layout, rng, start};
+use support::{Channel, Counting, Fail, Impl, PAIRS, Start, Wire, flip, permutation, pre_key_layout, rng, start};
 
 /// 64 cases from a fixed seed, so that every run checks the same cases;
 /// `PROPTEST_CASES` and `PROPTEST_RNG_SEED` override either.
@@ -276,6 +282,68 @@ fn bit_flips(sender: Impl, picks: [Index; 4], plaintext: &[u8], seed: u64) -> Re
     Ok(())
 }
 
+/// Runs `steps` between our Alice and Bob with a counting generator and
+/// checks the randomness each call draws.
+fn randomness_drawn(steps: &[Step], seed: u64) -> Result<(), TestCaseError> {
+    let mut r = Counting::new(seed);
+    let alice_account = Account::new_with_rng(&mut r);
+    prop_assert_eq!(r.take(), 64);
+    let mut bob_account = Account::new_with_rng(&mut r);
+    prop_assert_eq!(r.take(), 64);
+    let created = bob_account.generate_one_time_keys_with_rng(3, &mut r).created;
+    prop_assert_eq!(r.take(), 3 * 32);
+    bob_account.generate_fallback_key_with_rng(&mut r);
+    prop_assert_eq!(r.take(), 32);
+    let mut alice = alice_account
+        .create_outbound_session_with_rng(
+            SessionConfig::version_1(),
+            bob_account.curve25519_key(),
+            created[1],
+            &mut r,
+        )
+        .unwrap();
+    prop_assert_eq!(r.take(), 64);
+
+    let encrypt =
+        |session: &mut Session, r: &mut Counting, expect_new_key: bool| -> Result<OlmMessage, TestCaseError> {
+            prop_assert_eq!(session.encrypt_needs_randomness(), expect_new_key);
+            let message = session.encrypt_with_rng("x", r);
+            prop_assert_eq!(r.take(), if expect_new_key { 32 } else { 0 });
+            prop_assert!(!session.encrypt_needs_randomness());
+            Ok(message)
+        };
+    let first = encrypt(&mut alice, &mut r, false)?;
+    let OlmMessage::PreKey(first) = first else {
+        panic!("pre-key expected")
+    };
+    let mut bob = bob_account
+        .create_inbound_session(alice_account.curve25519_key(), &first)
+        .unwrap()
+        .session;
+    prop_assert_eq!(r.take(), 0);
+
+    // A session needs a new ratchet key once it has received on a chain it
+    // had not seen; Bob starts that way. A message sent with a new ratchet
+    // key is such a chain for its recipient.
+    let (mut alice_needs, mut bob_needs) = (false, true);
+    for step in steps {
+        for _ in 0..step.count {
+            let (sender, receiver, sender_needs, receiver_needs) = if step.alice_sends {
+                (&mut alice, &mut bob, &mut alice_needs, &mut bob_needs)
+            } else {
+                (&mut bob, &mut alice, &mut bob_needs, &mut alice_needs)
+            };
+            let new_chain = std::mem::take(sender_needs);
+            let message = encrypt(sender, &mut r, new_chain)?;
+            receiver.decrypt(&message).unwrap();
+            prop_assert_eq!(r.take(), 0, "decrypt draws nothing");
+            *receiver_needs |= new_chain;
+            prop_assert_eq!(receiver.encrypt_needs_randomness(), *receiver_needs);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -302,6 +370,11 @@ proptest! {
         } else {
             conversation(Impl::Vodozemac, Impl::Ours, &steps, seed)?;
         }
+    }
+
+    #[test]
+    fn randomness_is_drawn_when_announced(steps in script(), seed in any::<u64>()) {
+        randomness_drawn(&steps, seed)?;
     }
 
     #[test]

@@ -627,3 +627,45 @@ pub(crate) fn low_order_points() -> Vec<[u8; 32]> {
         p_plus_1,
     ]
 }
+
+/// A seeded generator that counts the bytes drawn from it, to check how
+/// much randomness each operation takes.
+pub(crate) struct Counting {
+    inner: StdRng,
+    pub(crate) drawn: usize,
+}
+
+impl Counting {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self {
+            inner: rng(seed),
+            drawn: 0,
+        }
+    }
+
+    /// The bytes drawn since the last call.
+    pub(crate) fn take(&mut self) -> usize {
+        std::mem::take(&mut self.drawn)
+    }
+}
+
+impl rand::TryRng for Counting {
+    type Error = std::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        self.drawn += 4;
+        self.inner.try_next_u32()
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        self.drawn += 8;
+        self.inner.try_next_u64()
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.drawn += dst.len();
+        self.inner.try_fill_bytes(dst)
+    }
+}
+
+impl rand::TryCryptoRng for Counting {}

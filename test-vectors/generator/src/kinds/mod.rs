@@ -1,0 +1,5 @@
+//! One module per vector kind.
+
+pub mod account;
+pub mod megolm;
+pub mod session;

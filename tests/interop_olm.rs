@@ -13,7 +13,8 @@
 mod support;
 
 use support::{
-    Fail, Impl, PAIRS, Pair, Start, Wire, establish, outline, permutation, pre_key_layout, rng, send_batch, start, text,
+    Fail, Impl, PAIRS, Pair, Start, Wire, establish, from_vz, outline, permutation, pre_key_layout, rng, send_batch,
+    start, text,
 };
 
 fn label(alice: Impl, bob: Impl) -> String {
@@ -596,5 +597,76 @@ fn unknown_fields_after_the_mac_was_computed() {
             assert_eq!(bob.decrypt(&genuine).unwrap(), b"genuine");
         }
         send_batch(bob.as_mut(), alice.as_mut(), "after", 1, &[0]);
+    }
+}
+
+/// Each implementation keeps its current and previous fallback key; a
+/// third generation drops the oldest.
+#[test]
+fn fallback_key_rotation() {
+    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+        let seed = 1800 + seed as u64;
+        let mut bob_device = b.device(seed);
+        let first = bob_device.new_fallback_key();
+        let second = bob_device.new_fallback_key();
+        let bob_key = bob_device.identity_key();
+        let open = |key: [u8; 32], n: u64| {
+            let mut alice_device = a.device(seed + n);
+            let mut alice = alice_device.outbound(bob_key, key);
+            (alice_device.identity_key(), alice.encrypt(b"hello"))
+        };
+        let (alice_key, via_first) = open(first, 1);
+        assert!(
+            bob_device.inbound(alice_key, &via_first).is_ok(),
+            "{}: previous key",
+            label(a, b)
+        );
+        bob_device.new_fallback_key();
+        assert_eq!(
+            bob_device.inbound(alice_key, &via_first).map(|r| r.1),
+            Err(Fail::MissingOneTimeKey),
+            "{}: dropped key",
+            label(a, b)
+        );
+        let (alice_key, via_second) = open(second, 2);
+        assert_eq!(
+            bob_device.inbound(alice_key, &via_second).unwrap().1,
+            b"hello",
+            "{}",
+            label(a, b)
+        );
+    }
+}
+
+/// Messages of either implementation parse to the same fields in the other.
+#[test]
+fn messages_parse_identically_in_both() {
+    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+        let Start {
+            alice_device,
+            mut bob_device,
+            mut alice,
+        } = start(a, b, 1900 + seed as u64, false);
+        let pre_key = alice.encrypt(b"pre-key");
+        let (mut bob, _) = bob_device.inbound(alice_device.identity_key(), &pre_key).unwrap();
+        let normal = bob.encrypt(b"normal");
+
+        let ours = olm::olm::PreKeyMessage::from_bytes(&pre_key.1).unwrap();
+        let theirs = vodozemac::olm::PreKeyMessage::from_bytes(&pre_key.1).unwrap();
+        assert_eq!(ours.one_time_key(), from_vz(theirs.one_time_key()));
+        assert_eq!(ours.base_key(), from_vz(theirs.base_key()));
+        assert_eq!(ours.identity_key(), from_vz(theirs.identity_key()));
+        assert_eq!(ours.identity_key().to_bytes(), alice_device.identity_key());
+        assert_eq!(ours.session_id(), theirs.session_id());
+        assert_eq!(ours.session_id(), alice.session_id());
+        assert_eq!(ours.to_base64(), theirs.to_base64());
+
+        let ours = olm::olm::Message::from_bytes(&normal.1).unwrap();
+        let theirs = vodozemac::olm::Message::from_bytes(&normal.1).unwrap();
+        assert_eq!(ours.ratchet_key(), from_vz(theirs.ratchet_key()));
+        assert_eq!(u64::from(ours.chain_index()), theirs.chain_index());
+        assert_eq!(ours.ciphertext(), theirs.ciphertext());
+        assert_eq!(ours.to_base64(), theirs.to_base64());
+        assert_eq!(ours.version(), theirs.version());
     }
 }

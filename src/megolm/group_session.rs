@@ -40,7 +40,8 @@ impl GroupSession {
     pub fn new_with_rng<R: CryptoRng + ?Sized>(config: SessionConfig, rng: &mut R) -> Self {
         let mut bytes = SecretBox::<RATCHET_LEN>::zeroed();
         rng.fill_bytes(bytes.as_mut_bytes());
-        let signing_key = Ed25519Keypair::new_with_rng(rng);
+        // Kept expanded: a session signs every message it sends.
+        let signing_key = Ed25519Keypair::new_with_rng(rng).into_expanded();
         Self {
             ratchet: Ratchet::new(bytes, 0),
             signing_key,

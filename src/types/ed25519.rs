@@ -309,6 +309,21 @@ impl Ed25519Keypair {
             SecretForm::Expanded { bytes, .. } => bytes.clone(),
         }
     }
+
+    /// The same pair holding its expanded secret key, so that signing no
+    /// longer re-derives it from the seed (a SHA-512 and a scalar reduction
+    /// per signature). For keys that sign often, like a Megolm session's.
+    pub(crate) fn into_expanded(self) -> Self {
+        if matches!(self.secret, SecretForm::Expanded { .. }) {
+            return self;
+        }
+        let bytes = self.expanded_bytes();
+        let key = Box::new(ExpandedSecretKey::from_bytes(bytes.as_bytes()));
+        Self {
+            secret: SecretForm::Expanded { bytes, key },
+            public: self.public,
+        }
+    }
 }
 
 impl ZeroizeOnDrop for Ed25519Keypair {}

@@ -193,8 +193,8 @@ impl InboundGroupSession {
     }
 
     /// The session's ratchet at `index`, for sharing with another member or a
-    /// backup; `None` if `index` is before the first known index (or more
-    /// than 2^31 after it).
+    /// backup; `None` if `index` is before the first known index (or 2^31
+    /// or more after it).
     ///
     /// Exporting at a later index than the first known one withholds the
     /// earlier messages from the recipient.

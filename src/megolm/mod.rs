@@ -50,9 +50,8 @@
 //! session reaches the 2^31 indices from its first known one onward, modulo
 //! 2^32 (libolm's rule for what is "before" the first index), so it keeps
 //! decrypting across the wrap. vodozemac instead compares indices as plain
-//! integers: it refuses messages past the wrap but accepts those more than
-//! 2^31 ahead. Neither case occurs with sessions rotated as Matrix clients
-//! do.
+//! integers: it refuses messages past the wrap but accepts those 2^31 or more
+//! ahead. Neither case occurs with sessions rotated as Matrix clients do.
 
 mod group_session;
 mod inbound_group_session;
@@ -93,7 +92,7 @@ pub enum DecryptionError {
     #[error("the ciphertext has an invalid length or padding")]
     InvalidPadding,
     /// The message is older than the session's first known index (first
-    /// field), or more than 2^31 after it; the second field is the message's
+    /// field), or 2^31 or more after it; the second field is the message's
     /// index. Only a key exported at an earlier index can decrypt it.
     #[error(
         "message index {1} is not known to this session, which starts at index {0}; a key exported at or before index {1} is needed"

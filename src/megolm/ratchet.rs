@@ -170,6 +170,8 @@ impl ConstantTimeEq for Ratchet {
 
 #[cfg(test)]
 mod tests {
+    use alloc::{string::String, vec::Vec};
+
     use super::*;
 
     /// libolm tests/test_megolm.cpp: "0123456789ABCDEF" eight times.
@@ -188,8 +190,6 @@ mod tests {
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
             .collect()
     }
-
-    use alloc::{string::String, vec::Vec};
 
     const AFTER_ONE_R3: &str = "ba9cd955741d1c162323ec825e7c5ce889bbb423a18f23828fb2090d6e2af86a";
 

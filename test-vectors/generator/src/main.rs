@@ -2,7 +2,7 @@
 //! expected value comes from libolm 3.2.7 (through olm-sys 1.3.2), driven
 //! with "random" bytes derived from a seed. Same seed, same bytes.
 //!
-//! Usage: `cargo run -p olm-vector-generator --release -- [--seed S] [--out DIR] [KIND...]`
+//! Usage: `cargo run -p olm-vector-generator -- [--seed S] [--out DIR] [--all-objects] [KIND...]`
 
 mod codec;
 mod common;
@@ -12,7 +12,10 @@ mod kinds;
 mod libolm;
 mod rng;
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use json::Json;
 
@@ -26,19 +29,34 @@ const KINDS: &[(&str, Generator)] = &[
     (kinds::session::KIND, kinds::session::generate),
     (kinds::megolm::KIND, kinds::megolm::generate),
     (kinds::megolm::INBOUND_KIND, kinds::megolm::generate_inbound),
+    (kinds::pickle::KIND, kinds::pickle::generate),
+    (kinds::sas_pk::SAS_KIND, kinds::sas_pk::generate_sas),
+    (kinds::sas_pk::PK_KIND, kinds::sas_pk::generate_pk),
 ];
 
 fn main() -> ExitCode {
     let mut seed = DEFAULT_SEED.to_owned();
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the generator lives in test-vectors/generator")
+        .to_path_buf();
     let mut only = Vec::new();
+    let mut all_objects = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--seed" => seed = args.next().expect("--seed needs a value"),
             "--out" => out = PathBuf::from(args.next().expect("--out needs a value")),
+            "--all-objects" => all_objects = true,
             "-h" | "--help" => {
-                println!("usage: olm-vector-generator [--seed SEED] [--out DIR] [KIND...]");
+                println!("usage: olm-vector-generator [--seed SEED] [--out DIR] [--all-objects] [KIND...]");
+                println!("  --seed SEED     seed of the random bytes (default {DEFAULT_SEED:?})");
+                println!("  --out DIR       where libolm_<kind>.json go (default: test-vectors/)");
+                println!(
+                    "  --all-objects   also the libolm_pickle objects held back from the committed file: {:?}",
+                    kinds::pickle::HELD_BACK_OBJECTS
+                );
+                println!("  KIND...         only these kinds (default: all)");
                 return ExitCode::SUCCESS;
             }
             kind if KINDS.iter().any(|(k, _)| *k == kind) => only.push(kind.to_owned()),
@@ -55,12 +73,17 @@ fn main() -> ExitCode {
         "the vectors are defined as libolm 3.2.7 output"
     );
 
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("creating {}: {e}", out.display()));
     let mut total = 0;
     for (kind, generate) in KINDS {
         if !only.is_empty() && !only.iter().any(|k| k == kind) {
             continue;
         }
-        let vectors = generate(&seed);
+        let vectors = if all_objects && *kind == kinds::pickle::KIND {
+            kinds::pickle::generate_all(&seed)
+        } else {
+            generate(&seed)
+        };
         let errors = vectors.iter().filter(|v| expects_error(v)).count();
         total += vectors.len();
         let doc = obj! {

@@ -2,4 +2,6 @@
 
 pub mod account;
 pub mod megolm;
+pub mod pickle;
+pub mod sas_pk;
 pub mod session;

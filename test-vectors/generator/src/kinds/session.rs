@@ -16,9 +16,9 @@ use crate::{
 
 pub const KIND: &str = "olm_session";
 
-const MAC: &[u32] = &[OlmError::BAD_MESSAGE_MAC];
-const VERSION: &[u32] = &[OlmError::BAD_MESSAGE_VERSION];
-const FORMAT: &[u32] = &[OlmError::BAD_MESSAGE_FORMAT];
+pub const MAC: &[u32] = &[OlmError::BAD_MESSAGE_MAC];
+pub const VERSION: &[u32] = &[OlmError::BAD_MESSAGE_VERSION];
+pub const FORMAT: &[u32] = &[OlmError::BAD_MESSAGE_FORMAT];
 const KEY_ID: &[u32] = &[OlmError::BAD_MESSAGE_KEY_ID];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -48,7 +48,6 @@ pub struct Sent {
 /// Alice and Bob in libolm, and the events recorded so far.
 pub struct Transcript {
     pub rng: Drbg,
-    pub alice_account: Account,
     pub bob_account: Account,
     pub alice_identity: String,
     pub alice: Session,
@@ -57,8 +56,20 @@ pub struct Transcript {
     sent: HashMap<String, Sent>,
     events: Vec<Json>,
     header: Json,
-    /// Whether event records are kept (pickle vectors reuse the machinery).
-    pub recording: bool,
+    /// Which events are recorded, and how.
+    pub mode: Mode,
+}
+
+/// How a transcript records its events.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// Every event, with `party` (kind `olm_session`).
+    Full,
+    /// Only one party's events, without `party` and with every decryption
+    /// inline (the events of a `libolm_pickle` session vector).
+    Only(Who),
+    /// Nothing.
+    Off,
 }
 
 impl Transcript {
@@ -99,7 +110,6 @@ impl Transcript {
         };
         Transcript {
             rng,
-            alice_account,
             bob_account,
             alice_identity,
             alice,
@@ -108,14 +118,41 @@ impl Transcript {
             sent: HashMap::new(),
             events: Vec::new(),
             header,
-            recording: true,
+            mode: Mode::Full,
         }
     }
 
-    fn record(&mut self, event: Json) {
-        if self.recording {
-            self.events.push(event);
+    /// Records `fields` for `who`: `party` goes first in full transcripts;
+    /// `id` only there; in single-party mode a decryption by `id` is
+    /// written inline.
+    fn record(&mut self, who: Who, op: &str, id: Option<&str>, fields: Vec<(&str, Json)>) {
+        let mut event = obj! { "op" => op };
+        match self.mode {
+            Mode::Off => return,
+            Mode::Only(subject) if subject != who => return,
+            Mode::Only(_) => {
+                if let (Some(id), "decrypt") = (id, op) {
+                    let sent = self.sent(id);
+                    event.push("message_type", sent.message_type);
+                    event.push("ciphertext", sent.ciphertext);
+                }
+            }
+            Mode::Full => {
+                event.push("party", who.name());
+                if let Some(id) = id {
+                    event.push("id", id);
+                }
+            }
         }
+        for (key, value) in fields {
+            event.push(key, value);
+        }
+        self.events.push(event);
+    }
+
+    /// The events recorded so far, taken.
+    pub fn take_events(&mut self) -> Vec<Json> {
+        std::mem::take(&mut self.events)
     }
 
     /// A plaintext of up to `max` bytes.
@@ -140,15 +177,17 @@ impl Transcript {
         let needed = self.session(who).encrypt_random_length();
         let random = self.rng.bytes(needed);
         let (message_type, ciphertext) = must(self.session(who).encrypt(&plaintext, &random), "encrypt");
-        self.record(obj! {
-            "op" => "encrypt",
-            "party" => who.name(),
-            "id" => id,
-            "plaintext" => hex(&plaintext),
-            "random" => hex(&random),
-            "message_type" => message_type,
-            "ciphertext" => ciphertext.as_str(),
-        });
+        self.record(
+            who,
+            "encrypt",
+            Some(id),
+            vec![
+                ("plaintext", hex(&plaintext).into()),
+                ("random", hex(&random).into()),
+                ("message_type", message_type.into()),
+                ("ciphertext", ciphertext.as_str().into()),
+            ],
+        );
         let sent = Sent {
             message_type,
             ciphertext,
@@ -195,25 +234,7 @@ impl Transcript {
             &format!("{} decrypts {id}", who.name()),
         );
         assert_eq!(plaintext, sent.plaintext, "plaintext of {id}");
-        self.record(obj! {
-            "op" => "decrypt",
-            "party" => who.name(),
-            "id" => id,
-            "plaintext" => hex(&plaintext),
-        });
-    }
-
-    /// `who` decrypts an inline message, which must succeed.
-    pub fn decrypt_inline(&mut self, who: Who, message_type: usize, ciphertext: &str) -> Vec<u8> {
-        let plaintext = must(self.libolm_decrypt(who, message_type, ciphertext), "inline decrypt");
-        self.record(obj! {
-            "op" => "decrypt",
-            "party" => who.name(),
-            "message_type" => message_type,
-            "ciphertext" => ciphertext,
-            "plaintext" => hex(&plaintext),
-        });
-        plaintext
+        self.record(who, "decrypt", Some(id), vec![("plaintext", hex(&plaintext).into())]);
     }
 
     /// `who` fails to decrypt an inline message: libolm must reject it with
@@ -231,13 +252,16 @@ impl Transcript {
             ),
         );
         assert_eq!(self.snapshot(who), before, "a failed decryption changed libolm's state");
-        self.record(obj! {
-            "op" => "decrypt",
-            "party" => who.name(),
-            "message_type" => message_type,
-            "ciphertext" => ciphertext,
-            "error" => class,
-        });
+        self.record(
+            who,
+            "decrypt",
+            None,
+            vec![
+                ("message_type", message_type.into()),
+                ("ciphertext", ciphertext.into()),
+                ("error", class),
+            ],
+        );
     }
 
     fn snapshot(&mut self, who: Who) -> Option<String> {
@@ -273,30 +297,30 @@ impl Transcript {
     }
 }
 
-fn class(c: &str) -> Json {
+pub fn class(c: &str) -> Json {
     Json::from(c)
 }
 
 /// A normal message's ciphertext with its counter replaced.
-fn with_counter(ciphertext: &str, counter: u64) -> String {
+pub fn with_counter(ciphertext: &str, counter: u64) -> String {
     let mut message = OlmMessage::parse(&unb64(ciphertext).expect("base64"));
     message.counter = counter;
     b64(&message.encode())
 }
 
 /// A normal message's ciphertext with another ratchet key and counter.
-fn with_ratchet_key(ciphertext: &str, key: &[u8], counter: u64) -> String {
+pub fn with_ratchet_key(ciphertext: &str, key: &[u8], counter: u64) -> String {
     let mut message = OlmMessage::parse(&unb64(ciphertext).expect("base64"));
     message.ratchet_key = key.to_vec();
     message.counter = counter;
     b64(&message.encode())
 }
 
-fn counter_of(ciphertext: &str) -> u64 {
+pub fn counter_of(ciphertext: &str) -> u64 {
     OlmMessage::parse(&unb64(ciphertext).expect("base64")).counter
 }
 
-fn byte_len(ciphertext: &str) -> usize {
+pub fn byte_len(ciphertext: &str) -> usize {
     unb64(ciphertext).expect("base64").len()
 }
 

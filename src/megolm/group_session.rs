@@ -96,19 +96,25 @@ impl GroupSession {
     pub(crate) fn ratchet(&self) -> &Ratchet {
         &self.ratchet
     }
+
+    /// The signing key pair, for pickles.
+    pub(crate) fn signing_key_pair(&self) -> &Ed25519Keypair {
+        &self.signing_key
+    }
+
+    /// A session from stored parts (pickles, tests).
+    pub(crate) fn from_parts(ratchet: Ratchet, signing_key: Ed25519Keypair) -> Self {
+        Self {
+            ratchet,
+            signing_key: signing_key.into_expanded(),
+            config: SessionConfig::version_1(),
+        }
+    }
 }
 
 /// Access for tests that need a session at a given index or its secret key.
 #[cfg(test)]
 impl GroupSession {
-    pub(crate) fn from_parts(ratchet: Ratchet, signing_key: Ed25519Keypair) -> Self {
-        Self {
-            ratchet,
-            signing_key,
-            config: SessionConfig::version_1(),
-        }
-    }
-
     pub(crate) fn ratchet_mut_for_tests(&mut self) -> &mut Ratchet {
         &mut self.ratchet
     }

@@ -58,11 +58,11 @@ pub struct DecryptedMessage {
 ///
 /// Wiped on drop.
 pub struct InboundGroupSession {
-    initial: Ratchet,
-    latest: Ratchet,
-    signing_key: Ed25519PublicKey,
-    verified: bool,
-    config: SessionConfig,
+    pub(crate) initial: Ratchet,
+    pub(crate) latest: Ratchet,
+    pub(crate) signing_key: Ed25519PublicKey,
+    pub(crate) verified: bool,
+    pub(crate) config: SessionConfig,
 }
 
 impl InboundGroupSession {

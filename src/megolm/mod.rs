@@ -56,7 +56,7 @@
 mod group_session;
 mod inbound_group_session;
 mod message;
-mod ratchet;
+pub(crate) mod ratchet;
 mod replay;
 mod session_config;
 mod session_keys;

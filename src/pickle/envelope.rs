@@ -35,9 +35,7 @@ const INFO: &[u8] = b"olm pickle v1";
 pub(crate) enum Kind {
     Account = 1,
     Session = 2,
-    #[allow(dead_code)]
     GroupSession = 3,
-    #[allow(dead_code)]
     InboundGroupSession = 4,
     PkDecryption = 5,
 }

@@ -13,6 +13,7 @@ mod account;
 mod codec;
 mod envelope;
 mod libolm;
+mod megolm;
 mod pk;
 mod session;
 

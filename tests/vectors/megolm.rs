@@ -49,9 +49,15 @@ pub fn run_group_session(v: &Value) -> Outcome {
     let mut session = GroupSession::new_with_rng(SessionConfig::version_1(), &mut rng);
     rng.finish("new group session")?;
     check_eq("session id", session.session_id().as_str(), str_field(v, "session_id")?)?;
-    let mut reader = InboundGroupSession::from(&session);
+    run_group_events(&mut session, array_field(v, "events")?)
+}
 
-    for (i, event) in array_field(v, "events")?.iter().enumerate() {
+/// Runs `session_key` and `encrypt` events on an outbound session; each
+/// ciphertext is also decrypted by an inbound session made at the start.
+pub fn run_group_events(session: &mut GroupSession, events: &[Value]) -> Outcome {
+    let mut reader = InboundGroupSession::from(&*session);
+
+    for (i, event) in events.iter().enumerate() {
         let op = str_field(event, "op")?;
         let context = |e: String| format!("event {i} ({op}): {e}");
         check_eq(
@@ -126,8 +132,12 @@ pub fn run_inbound(v: &Value) -> Outcome {
         session.first_known_index(),
         u32_field(v, "first_known_index")?,
     )?;
+    run_inbound_events(&mut session, array_field(v, "events")?)
+}
 
-    for (i, event) in array_field(v, "events")?.iter().enumerate() {
+/// Runs `decrypt` and `export` events on an inbound session.
+pub fn run_inbound_events(session: &mut InboundGroupSession, events: &[Value]) -> Outcome {
+    for (i, event) in events.iter().enumerate() {
         let op = str_field(event, "op")?;
         let context = |e: String| format!("event {i} ({op}): {e}");
         match op {

@@ -3,12 +3,14 @@
 
 use olm::{
     PickleError,
+    megolm::{GroupSession, InboundGroupSession},
     olm::{Account, OlmMessage, Session},
     pk::PkDecryption,
 };
 use serde_json::Value;
 
 use crate::{
+    megolm::{run_group_events, run_inbound_events},
     olm_kinds::{decode_class, decryption_class},
     util::{
         Outcome, ReplayRng, array_field, check_eq, check_error, hex_field, opt_str_field, str_field, to_hex, u64_field,
@@ -37,6 +39,12 @@ pub fn run(v: &Value) -> Outcome {
         }
         "session" => {
             Session::from_libolm_pickle(pickle, &key).map(|session| run_session(session, &key, pickle, &expect, events))
+        }
+        "group_session" => {
+            GroupSession::from_libolm_pickle(pickle, &key).map(|s| run_group(s, &key, pickle, &expect, events))
+        }
+        "inbound_group_session" => {
+            InboundGroupSession::from_libolm_pickle(pickle, &key).map(|s| run_inbound(s, &key, pickle, &expect, events))
         }
         "pk_decryption" => PkDecryption::from_libolm_pickle(pickle, &key).map(|pk| run_pk(pk, &key, pickle, &expect)),
         other => return Err(format!("object `{other}` is not supported")),
@@ -155,4 +163,43 @@ fn run_pk(decryption: PkDecryption, key: &[u8], pickle: &str, expect: &Value) ->
         check_eq("public key", decryption.public_key().to_base64().as_str(), public)?;
     }
     Ok(())
+}
+
+fn run_group(mut session: GroupSession, key: &[u8], pickle: &str, expect: &Value, events: &[Value]) -> Outcome {
+    check_reexport("group_session", session.to_libolm_pickle(key), pickle)?;
+    if let Some(id) = opt_str_field(expect, "session_id")? {
+        check_eq("session id", session.session_id().as_str(), id)?;
+    }
+    if expect.get("message_index").is_some() {
+        check_eq(
+            "message index",
+            u64::from(session.message_index()),
+            u64_field(expect, "message_index")?,
+        )?;
+    }
+    if let Some(session_key) = opt_str_field(expect, "session_key")? {
+        check_eq("session key", session.session_key().to_base64().as_str(), session_key)?;
+    }
+    run_group_events(&mut session, events)
+}
+
+fn run_inbound(
+    mut session: InboundGroupSession,
+    key: &[u8],
+    pickle: &str,
+    expect: &Value,
+    events: &[Value],
+) -> Outcome {
+    check_reexport("inbound_group_session", session.to_libolm_pickle(key), pickle)?;
+    if let Some(id) = opt_str_field(expect, "session_id")? {
+        check_eq("session id", session.session_id().as_str(), id)?;
+    }
+    if expect.get("first_known_index").is_some() {
+        check_eq(
+            "first known index",
+            u64::from(session.first_known_index()),
+            u64_field(expect, "first_known_index")?,
+        )?;
+    }
+    run_inbound_events(&mut session, events)
 }

@@ -1,0 +1,326 @@
+//! Pickles of Megolm [`GroupSession`]s and [`InboundGroupSession`]s.
+//!
+//! libolm's layouts:
+//!
+//! ```text
+//! GroupSession, version 1:
+//!   u32 version · ratchet (128) · u32 index · Ed25519 public (32) · Ed25519 expanded secret (64)
+//! InboundGroupSession, version 2 (1 is read too: no flag, verified):
+//!   u32 version · initial ratchet (128) · u32 index · latest ratchet (128) · u32 index
+//!   · Ed25519 public (32) · u8 signing key verified
+//! ```
+
+use alloc::string::String;
+
+use rand::CryptoRng;
+
+use super::{
+    PICKLE_KEY_LENGTH, PickleError,
+    codec::{Reader, Writer},
+    envelope::{self, Kind},
+    libolm,
+};
+use crate::{
+    Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
+    megolm::{
+        GroupSession, InboundGroupSession, SessionConfig,
+        ratchet::{RATCHET_LEN, Ratchet},
+    },
+    types::SecretBox,
+};
+
+const GROUP_LIBOLM_VERSION: u32 = 1;
+const INBOUND_LIBOLM_VERSION: u32 = 2;
+const INBOUND_LIBOLM_VERSION_UNFLAGGED: u32 = 1;
+const CONFIG_V1: u8 = 1;
+const ED25519_SEED: u8 = 0;
+const ED25519_EXPANDED: u8 = 1;
+
+fn read_ratchet(r: &mut Reader<'_>, libolm: bool) -> Result<Ratchet, PickleError> {
+    let bytes = SecretBox::new(r.array::<RATCHET_LEN>()?);
+    let index = if libolm { r.u32_be()? } else { r.varint_u32()? };
+    Ok(Ratchet::new(bytes, index))
+}
+
+fn write_ratchet(w: &mut Writer, ratchet: &Ratchet, libolm: bool) {
+    w.bytes(ratchet.as_bytes());
+    if libolm {
+        w.u32_be(ratchet.index());
+    } else {
+        w.varint(ratchet.index().into());
+    }
+}
+
+fn read_config(r: &mut Reader<'_>) -> Result<SessionConfig, PickleError> {
+    match r.u8()? {
+        CONFIG_V1 => Ok(SessionConfig::version_1()),
+        _ => Err(PickleError::Invalid("unknown session configuration")),
+    }
+}
+
+fn read_flag(r: &mut Reader<'_>) -> Result<bool, PickleError> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(PickleError::Invalid("bad flag")),
+    }
+}
+
+impl GroupSession {
+    /// Pickles the session in our format, with a nonce from the operating
+    /// system's generator.
+    #[cfg(feature = "std")]
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        self.pickle_with_rng(key, &mut rand::rng())
+    }
+
+    /// Pickles the session in our format, drawing the 16-byte nonce from
+    /// `rng`.
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+        let mut w = Writer::with_capacity(210);
+        w.u8(CONFIG_V1);
+        write_ratchet(&mut w, self.ratchet(), false);
+        let pair = self.signing_key_pair();
+        match pair.seed() {
+            Some(seed) => {
+                w.u8(ED25519_SEED);
+                w.bytes(seed.to_bytes().as_slice());
+            }
+            None => {
+                w.u8(ED25519_EXPANDED);
+                w.bytes(pair.expanded_bytes().as_bytes());
+            }
+        }
+        envelope::seal(Kind::GroupSession, &w.into_bytes(), key, rng)
+    }
+
+    /// Restores a session from our pickle format.
+    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        let body = envelope::open(Kind::GroupSession, pickle, key)?;
+        let mut r = Reader::new(&body);
+        read_config(&mut r)?;
+        let ratchet = read_ratchet(&mut r, false)?;
+        let signing_key = match r.u8()? {
+            ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
+            ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
+            _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+        };
+        r.finish()?;
+        Ok(Self::from_parts(ratchet, signing_key))
+    }
+
+    /// Writes the session as libolm's outbound group session pickle
+    /// (version 1), byte for byte as libolm would.
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+        let mut w = Writer::with_capacity(232);
+        w.u32_be(GROUP_LIBOLM_VERSION);
+        write_ratchet(&mut w, self.ratchet(), true);
+        let pair = self.signing_key_pair();
+        w.bytes(pair.public_key().as_bytes());
+        w.bytes(pair.expanded_bytes().as_bytes());
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    /// Reads a libolm outbound group session pickle (version 1). The
+    /// session keeps libolm's expanded signing key and writes it back
+    /// unchanged.
+    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
+        let body = libolm::decrypt(key, pickle)?;
+        let mut r = Reader::new(&body);
+        let version = r.u32_be()?;
+        if version != GROUP_LIBOLM_VERSION {
+            return Err(PickleError::Version(version));
+        }
+        let ratchet = read_ratchet(&mut r, true)?;
+        let public = *r.array::<32>()?;
+        let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
+        r.finish()?;
+        if signing_key.public_key().as_bytes() != &public {
+            return Err(PickleError::Invalid(
+                "the Ed25519 public key does not match the secret key",
+            ));
+        }
+        Ok(Self::from_parts(ratchet, signing_key))
+    }
+}
+
+impl InboundGroupSession {
+    /// Pickles the session in our format, with a nonce from the operating
+    /// system's generator.
+    #[cfg(feature = "std")]
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        self.pickle_with_rng(key, &mut rand::rng())
+    }
+
+    /// Pickles the session in our format, drawing the 16-byte nonce from
+    /// `rng`. The cache of the latest ratchet is kept only when it differs
+    /// from the first known one.
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+        let mut w = Writer::with_capacity(310);
+        w.u8(CONFIG_V1);
+        write_ratchet(&mut w, &self.initial, false);
+        w.bytes(self.signing_key.as_bytes());
+        w.bool(self.verified);
+        if self.latest.index() == self.initial.index() {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            write_ratchet(&mut w, &self.latest, false);
+        }
+        envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
+    }
+
+    /// Restores a session from our pickle format.
+    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        let body = envelope::open(Kind::InboundGroupSession, pickle, key)?;
+        let mut r = Reader::new(&body);
+        let config = read_config(&mut r)?;
+        let initial = read_ratchet(&mut r, false)?;
+        let signing_key = read_signing_key(&mut r)?;
+        let verified = read_flag(&mut r)?;
+        let latest = if read_flag(&mut r)? {
+            read_ratchet(&mut r, false)?
+        } else {
+            initial.clone()
+        };
+        r.finish()?;
+        Ok(Self {
+            initial,
+            latest,
+            signing_key,
+            verified,
+            config,
+        })
+    }
+
+    /// Writes the session as libolm's inbound group session pickle
+    /// (version 2), byte for byte as libolm would.
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+        let mut w = Writer::with_capacity(301);
+        w.u32_be(INBOUND_LIBOLM_VERSION);
+        write_ratchet(&mut w, &self.initial, true);
+        write_ratchet(&mut w, &self.latest, true);
+        w.bytes(self.signing_key.as_bytes());
+        w.bool(self.verified);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    /// Reads a libolm inbound group session pickle (version 2, or 1, which
+    /// lacks the verified flag and counts as verified, as in libolm).
+    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
+        let body = libolm::decrypt(key, pickle)?;
+        let mut r = Reader::new(&body);
+        let version = r.u32_be()?;
+        if version != INBOUND_LIBOLM_VERSION && version != INBOUND_LIBOLM_VERSION_UNFLAGGED {
+            return Err(PickleError::Version(version));
+        }
+        let initial = read_ratchet(&mut r, true)?;
+        let latest = read_ratchet(&mut r, true)?;
+        let signing_key = read_signing_key(&mut r)?;
+        let verified = if version == INBOUND_LIBOLM_VERSION {
+            r.bool()?
+        } else {
+            true
+        };
+        r.finish()?;
+        Ok(Self {
+            initial,
+            latest,
+            signing_key,
+            verified,
+            config: SessionConfig::version_1(),
+        })
+    }
+}
+
+fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError> {
+    Ed25519PublicKey::from_bytes(r.array::<32>()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::megolm::{ExportedSessionKey, SessionKey};
+
+    struct Counter(u8);
+    impl rand::TryRng for Counter {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(0)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(0)
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for chunk in dst.chunks_mut(32) {
+                chunk.fill(self.0);
+                self.0 = self.0.wrapping_add(1);
+            }
+            Ok(())
+        }
+    }
+    impl rand::TryCryptoRng for Counter {}
+
+    /// protocol-notes §5.2: the outbound session made from 0x10…0x14 × 32,
+    /// pickled by libolm with the empty key after two messages.
+    const OUTBOUND_AT_2: &str = "K6lrXRvh/jc9oMioNMX7ynmsf1x+6Vwr1za+8LUjLskPV1QZlXtcwl1SuNPpag3UUQDbj+t0ZXYsYC+OZy+9m7vDd1E6VJ2mau3OKOraT0eV7mLLi5DwSc0L7Ypbhjr/8tAhIz0hb2qwQGJ9jQ/3B/ZH8ohTWzkSCS5A5XdASuULyMshFl4hUS40OL2Kgc2bn85Im6sMsx88p/1Lk8zyCTUSYePeE+9MpkkN3A96ci2w+8oxof/w6pu9nO9p5llDtzA2NPDOsHt/ywf0rQ+s4jTJx0QWP18bekqvMNOOqZzHsN4PcT9Z3NcvsnhAvrz2IrzHWvsP0c4";
+
+    #[test]
+    fn libolm_outbound_both_ways() {
+        let mut session = GroupSession::new_with_rng(SessionConfig::version_1(), &mut Counter(0x10));
+        session.encrypt("Hello, group");
+        session.encrypt("Hello, group");
+        assert_eq!(session.to_libolm_pickle(b"").unwrap(), OUTBOUND_AT_2);
+        let mut imported = GroupSession::from_libolm_pickle(OUTBOUND_AT_2, b"").unwrap();
+        assert_eq!(imported.session_id(), "IIKL9cW9ystoSGMzbCAvtVmdpIvlWWYVdCFwcFvsqfc");
+        assert_eq!(imported.message_index(), 2);
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), OUTBOUND_AT_2);
+        assert_eq!(imported.encrypt("x").to_bytes(), session.encrypt("x").to_bytes());
+        assert_eq!(
+            GroupSession::from_libolm_pickle(OUTBOUND_AT_2, b"k").unwrap_err(),
+            PickleError::Mac
+        );
+    }
+
+    #[test]
+    fn ours_round_trip() {
+        let key = [4u8; 32];
+        let mut rng = Counter(1);
+        let mut outbound = GroupSession::new_with_rng(SessionConfig::version_1(), &mut rng);
+        let mut inbound = InboundGroupSession::new(&outbound.session_key(), SessionConfig::version_1());
+        let messages: alloc::vec::Vec<_> = (0..5).map(|i| outbound.encrypt([i])).collect();
+        inbound.decrypt(&messages[3]).unwrap();
+
+        let mut restored = GroupSession::from_pickle(&outbound.pickle_with_rng(&key, &mut rng), &key).unwrap();
+        assert_eq!(
+            restored.to_libolm_pickle(b"k").unwrap(),
+            outbound.to_libolm_pickle(b"k").unwrap()
+        );
+        assert_eq!(restored.encrypt("same").to_bytes(), outbound.encrypt("same").to_bytes());
+
+        let pickle = inbound.pickle_with_rng(&key, &mut rng);
+        let mut back = InboundGroupSession::from_pickle(&pickle, &key).unwrap();
+        assert_eq!(
+            back.to_libolm_pickle(b"k").unwrap(),
+            inbound.to_libolm_pickle(b"k").unwrap()
+        );
+        let mut via_libolm =
+            InboundGroupSession::from_libolm_pickle(&inbound.to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+        for message in &messages {
+            assert_eq!(back.decrypt(message).unwrap(), inbound.decrypt(message).unwrap());
+            assert_eq!(via_libolm.decrypt(message).unwrap(), inbound.decrypt(message).unwrap());
+        }
+        assert!(back.is_verified());
+
+        let imported = InboundGroupSession::import(&inbound.export_at(2).unwrap(), SessionConfig::version_1());
+        let back = InboundGroupSession::from_pickle(&imported.pickle_with_rng(&key, &mut rng), &key).unwrap();
+        assert!(!back.is_verified());
+        assert_eq!(back.first_known_index(), 2);
+        assert!(InboundGroupSession::from_pickle(&imported.pickle_with_rng(&key, &mut rng), &[5; 32]).is_err());
+        assert!(GroupSession::from_pickle(&imported.pickle_with_rng(&key, &mut rng), &key).is_err());
+        let _ = (
+            SessionKey::from_base64("").is_err(),
+            ExportedSessionKey::from_base64("").is_err(),
+        );
+    }
+}

@@ -122,3 +122,205 @@ fn our_libolm_pickles_import_into_vodozemac() {
     let mut reimported = Session::from_libolm_pickle(&alice_session.to_libolm_pickle(b"s").unwrap(), b"s").unwrap();
     assert_eq!(reimported.decrypt(&later).unwrap(), b"later");
 }
+
+#[test]
+fn megolm_libolm_pickles_import_into_vodozemac() {
+    use olm::megolm::{GroupSession, InboundGroupSession, SessionConfig};
+    use vodozemac::megolm as vzm;
+
+    let mut outbound = GroupSession::new(SessionConfig::version_1());
+    let mut inbound = InboundGroupSession::new(&outbound.session_key(), SessionConfig::version_1());
+    let early: Vec<_> = (0..3).map(|i| outbound.encrypt([i])).collect();
+    inbound.decrypt(&early[2]).unwrap();
+
+    let mut their_outbound =
+        vzm::GroupSession::from_libolm_pickle(&outbound.to_libolm_pickle(b"g").unwrap(), b"g").unwrap();
+    assert_eq!(their_outbound.session_id(), outbound.session_id());
+    assert_eq!(their_outbound.message_index(), outbound.message_index());
+    let from_them = their_outbound.encrypt(b"from vodozemac");
+    let from_us = outbound.encrypt(b"from vodozemac");
+    assert_eq!(from_them.to_bytes(), from_us.to_bytes(), "same state, same ciphertext");
+
+    let mut their_inbound =
+        vzm::InboundGroupSession::from_libolm_pickle(&inbound.to_libolm_pickle(b"i").unwrap(), b"i").unwrap();
+    for message in early.iter().chain([&from_us]) {
+        let theirs = their_inbound
+            .decrypt(&vzm::MegolmMessage::from_bytes(&message.to_bytes()).unwrap())
+            .unwrap();
+        let ours = inbound.decrypt(message).unwrap();
+        assert_eq!(theirs.plaintext, ours.plaintext);
+        assert_eq!(theirs.message_index, ours.message_index);
+    }
+}
+
+#[test]
+fn pk_decryption_pickles_both_ways() {
+    use olm::pk::{PkDecryption, PkEncryption};
+    use vodozemac::pk_encryption as vzp;
+
+    let theirs = vzp::PkDecryption::new();
+    let ours = PkDecryption::from_libolm_pickle(&theirs.to_libolm_pickle(b"p").unwrap(), b"p").unwrap();
+    assert_eq!(ours.public_key().to_bytes(), theirs.public_key().to_bytes());
+
+    let back = vzp::PkDecryption::from_libolm_pickle(&ours.to_libolm_pickle(b"q").unwrap(), b"q").unwrap();
+    let message = PkEncryption::from(&ours).encrypt(b"backup");
+    let (ciphertext, mac, ephemeral) = (
+        message.ciphertext().to_vec(),
+        message.mac().to_vec(),
+        message.ephemeral_key(),
+    );
+    let theirs_message = vzp::Message {
+        ciphertext,
+        mac,
+        ephemeral_key: vodozemac::Curve25519PublicKey::from_bytes(ephemeral.to_bytes()),
+    };
+    assert_eq!(back.decrypt(&theirs_message).unwrap(), b"backup");
+}
+
+/// Our pickles stay within 1.2× libolm's for the same state; prints the
+/// sizes of all three formats (run with `--nocapture` to see them).
+#[test]
+fn pickle_sizes() {
+    use olm::megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig};
+    use vodozemac::megolm as vzm;
+
+    let key = [1u8; 32];
+    let mut rows = vec![];
+    let mut check = |name: &str, ours: usize, libolm: usize, vodozemac: usize| {
+        rows.push(format!("{name:<40} {ours:>6} {libolm:>7} {vodozemac:>10}"));
+        assert!(ours * 10 <= libolm * 12, "{name}: ours {ours} > 1.2 × libolm {libolm}");
+    };
+
+    for otks in [0, 50] {
+        let mut account = Account::new();
+        account.generate_one_time_keys(otks);
+        account.generate_fallback_key();
+        let libolm = account.to_libolm_pickle(b"k").unwrap();
+        let theirs = vz::Account::from_libolm_pickle(&libolm, b"k")
+            .unwrap()
+            .pickle()
+            .encrypt(&key);
+        check(
+            &format!("account, {otks} one-time keys"),
+            account.pickle(&key).len(),
+            libolm.len(),
+            theirs.len(),
+        );
+    }
+    // An account imported from libolm keeps the 64-byte expanded key.
+    let imported = Account::from_libolm_pickle(&Account::new().to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+    let libolm = imported.to_libolm_pickle(b"k").unwrap();
+    let theirs = vz::Account::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "account from libolm, no keys",
+        imported.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
+
+    let alice = Account::new();
+    let mut bob = Account::new();
+    bob.generate_one_time_keys(1);
+    let otk = *bob.one_time_keys().values().next().unwrap();
+    let mut a = alice
+        .create_outbound_session(SessionConfig::version_1(), bob.curve25519_key(), otk)
+        .unwrap();
+    let fresh = a.to_libolm_pickle(b"k").unwrap();
+    let theirs = vz::Session::from_libolm_pickle(&fresh, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "session, fresh outbound",
+        a.pickle(&key).len(),
+        fresh.len(),
+        theirs.len(),
+    );
+    let OlmMessage::PreKey(first) = a.encrypt("hi") else {
+        panic!()
+    };
+    let mut b = bob
+        .create_inbound_session(alice.curve25519_key(), &first)
+        .unwrap()
+        .session;
+    for step in 0..10 {
+        let (sender, receiver) = if step % 2 == 0 {
+            (&mut b, &mut a)
+        } else {
+            (&mut a, &mut b)
+        };
+        let message = sender.encrypt("step");
+        receiver.decrypt(&message).unwrap();
+    }
+    let libolm = a.to_libolm_pickle(b"k").unwrap();
+    let theirs = vz::Session::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "session, after 10 ratchet steps",
+        a.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
+    for _ in 0..5 {
+        let _lost = b.encrypt("skipped");
+    }
+    a.decrypt(&b.encrypt("last")).unwrap();
+    let libolm = a.to_libolm_pickle(b"k").unwrap();
+    let theirs = vz::Session::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "session, 5 skipped keys",
+        a.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
+
+    let mut outbound = GroupSession::new(MegolmConfig::version_1());
+    let libolm = outbound.to_libolm_pickle(b"k").unwrap();
+    let theirs = vzm::GroupSession::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check("group session", outbound.pickle(&key).len(), libolm.len(), theirs.len());
+    let mut inbound = InboundGroupSession::new(&outbound.session_key(), MegolmConfig::version_1());
+    let libolm = inbound.to_libolm_pickle(b"k").unwrap();
+    let theirs = vzm::InboundGroupSession::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "inbound group session",
+        inbound.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
+    for _ in 0..3 {
+        inbound.decrypt(&outbound.encrypt("x")).unwrap();
+    }
+    let libolm = inbound.to_libolm_pickle(b"k").unwrap();
+    let theirs = vzm::InboundGroupSession::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "inbound group session, cache ahead",
+        inbound.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
+
+    println!(
+        "{:<40} {:>6} {:>7} {:>10}",
+        "pickle (base64 characters)", "ours", "libolm", "vodozemac"
+    );
+    for row in rows {
+        println!("{row}");
+    }
+}

@@ -2,7 +2,7 @@
 //! expected value comes from libolm 3.2.7 (through olm-sys 1.3.2), driven
 //! with "random" bytes derived from a seed. Same seed, same bytes.
 //!
-//! Usage: `cargo run -p olm-vector-generator -- [--seed S] [--out DIR] [--all-objects] [KIND...]`
+//! Usage: `cargo run -p olm-vector-generator -- [--seed S] [--out DIR] [KIND...]`
 
 mod codec;
 mod common;
@@ -41,21 +41,15 @@ fn main() -> ExitCode {
         .expect("the generator lives in test-vectors/generator")
         .to_path_buf();
     let mut only = Vec::new();
-    let mut all_objects = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--seed" => seed = args.next().expect("--seed needs a value"),
             "--out" => out = PathBuf::from(args.next().expect("--out needs a value")),
-            "--all-objects" => all_objects = true,
             "-h" | "--help" => {
-                println!("usage: olm-vector-generator [--seed SEED] [--out DIR] [--all-objects] [KIND...]");
+                println!("usage: olm-vector-generator [--seed SEED] [--out DIR] [KIND...]");
                 println!("  --seed SEED     seed of the random bytes (default {DEFAULT_SEED:?})");
                 println!("  --out DIR       where libolm_<kind>.json go (default: test-vectors/)");
-                println!(
-                    "  --all-objects   also the libolm_pickle objects held back from the committed file: {:?}",
-                    kinds::pickle::HELD_BACK_OBJECTS
-                );
                 println!("  KIND...         only these kinds (default: all)");
                 return ExitCode::SUCCESS;
             }
@@ -79,11 +73,7 @@ fn main() -> ExitCode {
         if !only.is_empty() && !only.iter().any(|k| k == kind) {
             continue;
         }
-        let vectors = if all_objects && *kind == kinds::pickle::KIND {
-            kinds::pickle::generate_all(&seed)
-        } else {
-            generate(&seed)
-        };
+        let vectors = generate(&seed);
         let errors = vectors.iter().filter(|v| expects_error(v)).count();
         total += vectors.len();
         let doc = obj! {

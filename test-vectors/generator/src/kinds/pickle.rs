@@ -756,31 +756,11 @@ fn pk_decryptions(seed: &str) -> Vec<Json> {
     out
 }
 
-/// Objects whose vectors are generated but left out of the committed file
-/// until the runner (`tests/vectors/pickle.rs`) supports them: it fails,
-/// rather than reporting pending, on an object it does not know, which would
-/// fail the root `cargo test`. `--all-objects` writes them too; run them with
-/// `OLM_TEST_VECTORS=<that folder> cargo test --test vectors`.
-pub const HELD_BACK_OBJECTS: &[&str] = &["group_session", "inbound_group_session"];
-
-fn generate_objects(seed: &str, all: bool) -> Vec<Json> {
+pub fn generate(seed: &str) -> Vec<Json> {
     let mut out = accounts(seed);
     out.extend(sessions(seed));
     out.extend(group_sessions(seed));
     out.extend(inbound_group_sessions(seed));
     out.extend(pk_decryptions(seed));
-    out.retain(|v| {
-        all || !matches!(v.get("object"), Some(Json::Str(object)) if HELD_BACK_OBJECTS.contains(&object.as_str()))
-    });
     out
-}
-
-/// The committed set.
-pub fn generate(seed: &str) -> Vec<Json> {
-    generate_objects(seed, false)
-}
-
-/// Every object, including the held-back ones.
-pub fn generate_all(seed: &str) -> Vec<Json> {
-    generate_objects(seed, true)
 }

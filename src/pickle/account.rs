@@ -294,3 +294,54 @@ mod tests {
         assert_eq!(Account::from_pickle(&pickle, &[4u8; 32]).unwrap_err(), PickleError::Mac);
     }
 }
+
+#[cfg(test)]
+mod legacy_tests {
+    use super::*;
+
+    /// libolm tests/test_olm.cpp, "Old account (v3) unpickle test": the
+    /// fallback key counts as present (published), none is unpublished.
+    #[test]
+    fn libolm_v3_account() {
+        let pickle = "0mSqVn3duHffbhaTbFgW+4JPlcRoqT7z0x4mQ72N+g+eSAk5sgcWSoDzKpMazgcB\
+            46ItEpChthVHTGRA6PD3dly0dUs4ji7VtWTa+1tUv1UbxP92uYf1Ae3fomX0yAoH\
+            OjSrz1+RmuXr+At8jsmsf260sKvhB6LnI3qYsrw6AAtpgk5d5xZd66sLxvvYUuai\
+            +SmmcmT0bHosLTuDiiB9amBvPKkUKtKZmaEAl5ULrgnJygp1/FnwzVfSrw6PBSX6\
+            ZaUEZHZGX1iI6/WjbHqlTQeOQjtaSsPaL5XXpteS9dFsuaANAj+8ks7Ut2Hwg/JP\
+            Ih/ERYBwiMh9Mt3zSAG0NkvgUkcdipKxoSNZ6t+TkqZrN6jG6VCbx+4YpJO24iJb\
+            ShZy8n79aePIgIsxX94ycsTq1ic38sCRSkWGVbCSRkPloHW7ZssLHA";
+        let account = Account::from_libolm_pickle(pickle, b"").unwrap();
+        assert!(account.fallback_key().is_empty());
+        let current = account.fallback_keys.current.as_ref().unwrap();
+        assert_eq!(current.id.to_base64(), "AAAAAQ");
+        assert_eq!(
+            current.key.public.to_base64(),
+            "dr98y6VOWt6lJaQgFVZeWY2ky76mga9MEMbdItJTdng"
+        );
+        assert!(current.published);
+        assert!(account.fallback_keys.previous.is_none());
+        // Written back as version 4, which reads back the same.
+        let v4 = account.to_libolm_pickle(b"").unwrap();
+        assert_eq!(
+            Account::from_libolm_pickle(&v4, b"")
+                .unwrap()
+                .to_libolm_pickle(b"")
+                .unwrap(),
+            v4
+        );
+    }
+
+    /// libolm tests/test_olm.cpp, "Old account unpickle test": version 1 is
+    /// refused because its Ed25519 key is compromised.
+    #[test]
+    fn libolm_v1_account_is_refused() {
+        let pickle = "x3h9er86ygvq56pM1yesdAxZou4ResPQC9Rszk/fhEL9JY/umtZ2N/foL/SUgVXS\
+            v0IxHHZTafYjDdzJU9xr8dQeBoOTGfV9E/lCqDGBnIlu7SZndqjEKXtzGyQr4sP4\
+            K/A/8TOu9iK2hDFszy6xETiousHnHgh2ZGbRUh4pQx+YMm8ZdNZeRnwFGLnrWyf9\
+            O5TmXua1FcU";
+        assert_eq!(
+            Account::from_libolm_pickle(pickle, b"").unwrap_err(),
+            PickleError::LegacyAccount
+        );
+    }
+}

@@ -327,3 +327,76 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod legacy_tests {
+    use super::*;
+
+    fn unhex(s: &str) -> [u8; 32] {
+        let bytes: Vec<u8> = (0..64)
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    }
+
+    /// libolm tests/test_session.cpp: the same state pickled as version 1
+    /// and as 0x80000001 (with a trailing chain index).
+    #[test]
+    fn libolm_session_versions() {
+        let v1 = "wkEpwMgiAqD7B1/Lw2cKYYDcUZVOd9QHes7ZroWxr/Rp/nWEAySgRsIu/a54YhO67rwitr\
+            Lpos7tFxxK9IZ7pKB1qrR1coVWIt78V9lp9WgmBAvxHBSY+tu1lkL/JjLi963/yFdPancZ\
+            +WHMVfaKlV3gWGpo7EfNK6qAOxI1Ea/eCsE2sYrsHEDvLLGlKAA9E56rmmoe2w6TKzsQjs\
+            ZM2/XT2eJ82EgMO9pL02iLElXWmGNv72Ut7DouR0pQIT50HIEEKcFxYcoTb3WCfJD76Coe\
+            sE4kx+TA6d45Xu1bwQNNkTGF+nCCu/GmKY+sECXbz9U6WhxG0YdF9Z4T8YkWYAgpKNS0FW\
+            RV";
+        let v2 = "m+DS/q34MXpw2xp50ZD0B7val1mlMpQXo0mx+VPje0weFYRRuuZQBdJgcFPEpi2MVSpA4c\
+            qgqHyj2/bU7/lz+BXkEBrCFVx0BJidxXfOLDW4TNtRhLS1YHJNGP8GvTg1+dCytBTLsCdm\
+            5f945Eq1U/pY3Cg96YTUufFP6EYrfRoDbAsRHc+h+wKKftQv+W44yUmRhcCemGHtpxk3UQ\
+            AMCI7EBv9BvveyZMy3p9qZ3xvFK34Hef+R7gjtFycz7Nk/4UF46sT3cTmUlXz9iFW4uz2F\
+            rTI1Wjym+l0DadsbSpHSUjmp9zt4qRP2UjwfZ5QNLv+cdObIfqFsiThGu/PlKigdF4SLHr\
+            nG";
+        for pickle in [v1, v2] {
+            let session = Session::from_libolm_pickle(pickle, b"secret_key").unwrap();
+            assert_eq!(
+                session.ratchet.root_key.as_bytes(),
+                &unhex("49d640dc96b80176694af69fc4b8ca9fac49aecbd697d01fd8bee1ed2693b6c9")
+            );
+            let SendingChain::Active { ratchet_key, chain_key } = &session.ratchet.sending else {
+                panic!()
+            };
+            assert_eq!(
+                ratchet_key.public.to_bytes(),
+                unhex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003")
+            );
+            assert_eq!(
+                *ratchet_key.secret.to_bytes(),
+                unhex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31")
+            );
+            assert_eq!(chain_key.index(), 0);
+            assert!(session.ratchet.receiving.is_empty() && session.ratchet.skipped.is_empty());
+            assert!(!session.has_received_message());
+            let keys = session.session_keys();
+            assert_eq!(
+                keys.identity_key.to_bytes(),
+                unhex("7326b58623a3f7bd8da11a1bab51f432c02a7430241b326e9fc8916a21eb257e")
+            );
+            assert_eq!(
+                keys.base_key.to_bytes(),
+                unhex("0ab4b30bde20bd374ceccc72861660f0fd046f7516900796c3e5de41c598316c")
+            );
+            assert_eq!(
+                keys.one_time_key.to_bytes(),
+                unhex("585dba930b10d90d81702c715f4085d07c42b0cd2d676010bb6086c86c4cc618")
+            );
+        }
+        // Version 1 is written back byte for byte.
+        assert_eq!(
+            Session::from_libolm_pickle(v1, b"secret_key")
+                .unwrap()
+                .to_libolm_pickle(b"secret_key")
+                .unwrap(),
+            v1
+        );
+    }
+}

@@ -12,6 +12,8 @@ pub mod olm;
 pub mod pickle;
 pub mod pk;
 pub mod sas;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod types;
 
 pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};

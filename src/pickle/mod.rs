@@ -8,6 +8,28 @@
 //!
 //! Pickles hold every secret of the object: keep the pickle key secret, and
 //! use a different key per store.
+//!
+//! ```
+//! use olm::{megolm::{GroupSession, SessionConfig}, olm::Account, PickleError};
+//!
+//! let key = [0x42u8; 32]; // from the platform's key store, not a constant
+//! let mut account = Account::new();
+//! account.generate_one_time_keys(2);
+//!
+//! // Our format: a new nonce every time, so equal states give different pickles.
+//! let pickle = account.pickle(&key);
+//! assert_ne!(pickle, account.pickle(&key));
+//! let restored = Account::from_pickle(&pickle, &key).unwrap();
+//! assert_eq!(restored.identity_keys(), account.identity_keys());
+//! assert_eq!(Account::from_pickle(&pickle, &[0u8; 32]).unwrap_err(), PickleError::Mac);
+//!
+//! // libolm's format, byte for byte, with a key of any length.
+//! let session = GroupSession::new(SessionConfig::version_1());
+//! let libolm = session.to_libolm_pickle(b"libolm key").unwrap();
+//! let imported = GroupSession::from_libolm_pickle(&libolm, b"libolm key").unwrap();
+//! assert_eq!(imported.session_id(), session.session_id());
+//! assert_eq!(imported.to_libolm_pickle(b"libolm key").unwrap(), libolm);
+//! ```
 
 mod account;
 mod codec;

@@ -56,22 +56,32 @@ pub enum DecryptionError {
     /// The MAC does not match: the message was altered, or it does not
     /// belong to this session. Also returned, as libolm does, for a new
     /// ratchet key arriving before we have replied to the previous one.
-    #[error("the message's MAC is invalid: it was altered or is not for this session")]
+    #[error(
+        "the message's MAC is invalid: it was altered or is not for this session; try another session with this sender, else drop it"
+    )]
     InvalidMac,
     /// The MAC matched but the ciphertext's length or padding is malformed:
     /// the sender, who holds the key, produced a broken message.
-    #[error("the ciphertext has an invalid length or padding")]
+    #[error(
+        "the MAC matched but the ciphertext has an invalid length or padding: the sender produced a broken message; drop it"
+    )]
     InvalidPadding,
     /// The key for this message index was already used, or was dropped to
     /// stay within the skipped-key limit. A replayed message ends here.
-    #[error("the message key for index {0} was already used or is no longer kept")]
+    #[error(
+        "the message key for index {0} was already used or is no longer kept: the message is a replay or arrived too late; drop it"
+    )]
     MissingMessageKey(u32),
     /// The message is too far ahead of its chain: at most 2000 message keys
     /// are skipped at once.
-    #[error("message index {0} is too far ahead of the chain at index {1} (at most 2000 keys are skipped)")]
+    #[error(
+        "message index {0} is too far ahead of the chain at index {1} (at most 2000 keys are skipped); it cannot be decrypted, and the sender should start a new session"
+    )]
     TooBigMessageGap(u32, u32),
     /// The message's ratchet key is a low-order point.
-    #[error("the message's ratchet key is a low-order point: the key exchange is not contributory")]
+    #[error(
+        "the message's ratchet key is a low-order point, so the key exchange would not be contributory: the message is forged; drop it"
+    )]
     NonContributoryKey,
 }
 
@@ -81,11 +91,15 @@ pub enum DecryptionError {
 pub enum SessionCreationError {
     /// The pre-key message names a one-time key this account does not hold:
     /// it was already used, dropped, or never ours.
-    #[error("the one-time key {0} is not held by this account (already used, or not ours)")]
+    #[error(
+        "the one-time key {0} is not held by this account (already used, dropped, or not ours): the sender should claim a fresh one-time key"
+    )]
     MissingOneTimeKey(Curve25519PublicKey),
     /// The pre-key message claims another identity key than the caller
     /// expects for its sender.
-    #[error("the pre-key message comes from identity key {got}, but {expected} was expected")]
+    #[error(
+        "the pre-key message comes from identity key {got}, but {expected} was expected: it is not from the claimed sender; drop it"
+    )]
     MismatchedIdentityKey {
         /// The identity key the caller gave.
         expected: Curve25519PublicKey,
@@ -94,10 +108,12 @@ pub enum SessionCreationError {
     },
     /// A key of the other side is a low-order point, so the key exchange
     /// would not be contributory.
-    #[error("a key of the other side is a low-order point: the key exchange is not contributory")]
+    #[error(
+        "a key of the other side is a low-order point, so the key exchange would not be contributory: refuse that key, it is forged or corrupt"
+    )]
     NonContributoryKey,
     /// The message inside the pre-key message did not decrypt.
-    #[error("the pre-key message did not decrypt: {0}")]
+    #[error("the pre-key message did not decrypt ({0}); no session was created and the one-time key is kept")]
     Decryption(#[from] DecryptionError),
 }
 

@@ -49,27 +49,33 @@ pub const PICKLE_KEY_LENGTH: usize = 32;
 #[non_exhaustive]
 pub enum PickleError {
     /// The pickle is not valid base64.
-    #[error("the pickle is not valid base64: {0}")]
+    #[error("the pickle is not valid base64 ({0}): it was damaged in storage")]
     Base64(#[from] Base64DecodeError),
     /// The MAC does not match: the pickle key is wrong, or the pickle was
     /// altered or truncated. Nothing was decrypted.
-    #[error("the pickle key is wrong or the pickle was altered (its MAC does not match)")]
+    #[error(
+        "the pickle key is wrong or the pickle was altered (its MAC does not match): check the key; nothing was decrypted"
+    )]
     Mac,
     /// The pickle is of a version or object kind this crate cannot read.
-    #[error("unsupported pickle version {0}")]
+    #[error(
+        "unsupported pickle version {0}: it was written by a newer or different library, or is another kind of pickle"
+    )]
     Version(u32),
     /// The pickle is an older libolm account format whose Ed25519 key is
     /// considered compromised (libolm refuses it too); create a new account.
-    #[error("libolm account pickles of version 1 hold a compromised Ed25519 key and cannot be imported")]
+    #[error(
+        "libolm account pickles of version 1 hold a compromised Ed25519 key and cannot be imported; create a new account"
+    )]
     LegacyAccount,
     /// The pickle ends before its contents do.
-    #[error("the pickle is truncated")]
+    #[error("the pickle is truncated: it was cut short in storage")]
     Truncated,
     /// The pickle has bytes after its contents.
-    #[error("the pickle has {0} bytes of trailing data")]
+    #[error("the pickle has {0} bytes of trailing data: it was damaged, or holds another kind of object")]
     TrailingData(usize),
     /// The pickle decrypted, but what it holds is not a valid object.
-    #[error("the pickle's contents are invalid: {0}")]
+    #[error("the pickle's contents are invalid ({0}): it was damaged or written by faulty software")]
     Invalid(&'static str),
 }
 

@@ -20,10 +20,10 @@ use crate::encoding::{Base64DecodeError, base64::FixedDecodeError};
 #[non_exhaustive]
 pub enum KeyError {
     /// The base64 is malformed.
-    #[error("the key is not valid base64: {0}")]
+    #[error("the key is not valid base64 ({0}); keys are standard base64, padded or not")]
     Base64(#[from] Base64DecodeError),
     /// The key does not have the length its type requires.
-    #[error("a {key_type} must be {expected} bytes long, got {length}")]
+    #[error("a {key_type} must be {expected} bytes long, got {length}: check that the right value was passed")]
     InvalidKeyLength {
         /// The kind of key that was expected.
         key_type: &'static str,
@@ -33,12 +33,12 @@ pub enum KeyError {
         length: usize,
     },
     /// The bytes are not the canonical encoding of a point on Ed25519.
-    #[error("the bytes are not a valid Ed25519 public key")]
+    #[error("the bytes are not the canonical encoding of an Ed25519 public key: the key is corrupt, forged, or not an Ed25519 key")]
     InvalidEd25519Key,
     /// A Diffie-Hellman exchange with this public key gives an all-zero
     /// secret: the key is a low-order point and contributes nothing, so a
     /// session built on it would be readable by anyone.
-    #[error("the public key is a low-order point: the key exchange would not be contributory")]
+    #[error("the public key is a low-order point, so a key exchange would not be contributory: refuse it, it is forged or corrupt")]
     NonContributoryKey,
 }
 
@@ -61,5 +61,5 @@ impl KeyError {
 /// `S ≥ ℓ`, non-canonical point encodings and small-order keys or `R`, so that
 /// every message has exactly one valid signature per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the Ed25519 signature is not valid for this key and message")]
+#[error("the Ed25519 signature is not valid for this key and message: treat the signed data as forged")]
 pub struct SignatureError;

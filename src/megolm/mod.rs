@@ -53,6 +53,8 @@
 //! integers: it refuses messages past the wrap but accepts those 2^31 or more
 //! ahead. Neither case occurs with sessions rotated as Matrix clients do.
 
+#[cfg(test)]
+mod batch_tests;
 mod group_session;
 mod inbound_group_session;
 mod message;

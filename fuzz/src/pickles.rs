@@ -84,7 +84,10 @@ fn exercise_inbound(mut session: InboundGroupSession, rng: &mut FuzzRng) {
     let first = session.first_known_index();
     let export = session.export_at(first.wrapping_add(3));
     let copy = InboundGroupSession::import(&session.export_at_first_known_index(), SessionConfig::version_1());
-    assert!(session.connected(&copy));
+    // Not asserted: a libolm pickle may carry a latest-ratchet cache that does
+    // not follow from the first one (libolm does not check it either). Such a
+    // session is only as wrong as its authenticated pickle; it must not panic.
+    let _ = session.connected(&copy);
     if let Some(export) = export {
         let later = InboundGroupSession::import(&export, SessionConfig::version_1());
         let _ = session.compare(&later);

@@ -20,11 +20,26 @@ impl Writer {
         }
     }
 
+    /// Makes room for `additional` more bytes. A `Vec` that grows by itself
+    /// copies its contents and frees the old buffer without wiping it, so
+    /// the buffer is replaced here and the old one dropped through
+    /// `Zeroizing`.
+    fn reserve(&mut self, additional: usize) {
+        let needed = self.buffer.len().saturating_add(additional);
+        if needed > self.buffer.capacity() {
+            let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(2 * self.buffer.capacity())));
+            grown.extend_from_slice(&self.buffer);
+            self.buffer = grown;
+        }
+    }
+
     pub(crate) fn bytes(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
         self.buffer.extend_from_slice(bytes);
     }
 
     pub(crate) fn u8(&mut self, value: u8) {
+        self.reserve(1);
         self.buffer.push(value);
     }
 
@@ -39,6 +54,7 @@ impl Writer {
 
     /// Our integers: a protobuf-style varint.
     pub(crate) fn varint(&mut self, value: u64) {
+        self.reserve(10);
         write_varint(&mut self.buffer, value);
     }
 
@@ -135,6 +151,22 @@ mod tests {
         assert!(r.bool().unwrap());
         assert_eq!(r.varint().unwrap(), 300);
         assert_eq!(r.array::<3>().unwrap(), &[9; 3]);
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn growth_keeps_the_contents() {
+        let mut w = Writer::with_capacity(1);
+        for i in 0..100u8 {
+            w.bytes(&[i; 3]);
+            w.varint(u64::from(i) << 20);
+        }
+        let bytes = w.into_bytes();
+        let mut r = Reader::new(&bytes);
+        for i in 0..100u8 {
+            assert_eq!(r.array::<3>().unwrap(), &[i; 3]);
+            assert_eq!(r.varint().unwrap(), u64::from(i) << 20);
+        }
         r.finish().unwrap();
     }
 

@@ -293,6 +293,9 @@ impl Default for Account {
     }
 }
 
+/// Every secret key the account holds wipes itself when dropped.
+impl zeroize::ZeroizeOnDrop for Account {}
+
 impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Account")

@@ -1,7 +1,7 @@
 //! Message keys: one per message, expanded into the message cipher's keys
 //! (docs/olm.md, "Creating an encrypted message").
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -14,15 +14,22 @@ use crate::{
 const OLM_KEYS_INFO: &[u8] = b"OLM_KEYS";
 
 /// The key for one message, with its index in the chain.
+///
+/// The bytes live on the heap: skipped keys sit in a `Vec` that grows,
+/// shrinks and is rebuilt, and moving inline bytes would leave copies in
+/// freed memory that nothing wipes.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct MessageKey {
-    key: [u8; 32],
+    key: Box<[u8; 32]>,
     index: u32,
 }
 
 impl MessageKey {
     pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
-        Self { key, index }
+        Self {
+            key: Box::new(key),
+            index,
+        }
     }
 
     pub(crate) fn index(&self) -> u32 {
@@ -34,7 +41,7 @@ impl MessageKey {
     }
 
     fn cipher_keys(&self) -> CipherKeys {
-        CipherKeys::derive(&self.key, OLM_KEYS_INFO)
+        CipherKeys::derive(self.key.as_slice(), OLM_KEYS_INFO)
     }
 
     /// Encrypts `plaintext` as the message at this key's index.

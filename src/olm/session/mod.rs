@@ -115,6 +115,10 @@ impl Session {
     }
 }
 
+/// Every secret of the ratchet (root, chain and message keys, our ratchet
+/// key) wipes itself when dropped.
+impl zeroize::ZeroizeOnDrop for Session {}
+
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")

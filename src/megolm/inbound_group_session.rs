@@ -37,7 +37,10 @@ pub enum SessionOrdering {
 }
 
 /// A decrypted message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows the plaintext's length, not its contents, so that logging
+/// a result does not log the message.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DecryptedMessage {
     /// The plaintext.
     pub plaintext: Vec<u8>,
@@ -382,6 +385,15 @@ impl From<&GroupSession> for InboundGroupSession {
             true,
             session.session_config(),
         )
+    }
+}
+
+impl fmt::Debug for DecryptedMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecryptedMessage")
+            .field("plaintext_len", &self.plaintext.len())
+            .field("message_index", &self.message_index)
+            .finish()
     }
 }
 

@@ -41,7 +41,8 @@ pub struct OneTimeKeyGenerationResult {
 
 /// A new inbound session and the plaintext of the pre-key message that
 /// created it.
-#[derive(Debug)]
+///
+/// `Debug` shows the plaintext's length, not its contents.
 pub struct InboundCreationResult {
     /// The session.
     pub session: Session,
@@ -290,6 +291,15 @@ impl Account {
 impl Default for Account {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+impl fmt::Debug for InboundCreationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InboundCreationResult")
+            .field("session", &self.session)
+            .field("plaintext_len", &self.plaintext.len())
+            .finish()
     }
 }
 

@@ -8,6 +8,7 @@ extern crate std;
 
 mod cipher;
 mod encoding;
+pub mod hpke;
 pub mod megolm;
 pub mod olm;
 pub mod pickle;

@@ -36,7 +36,10 @@ mod session_config;
 mod session_keys;
 mod shared_secret;
 
-pub use account::{Account, IdentityKeys, InboundCreationResult, OneTimeKeyGenerationResult};
+pub use account::{
+    Account, DehydratedDeviceError, DehydratedDeviceResult, IdentityKeys, InboundCreationResult,
+    OneTimeKeyGenerationResult,
+};
 pub(crate) use account::{FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
 pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::Session;

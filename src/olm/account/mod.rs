@@ -1,11 +1,13 @@
 //! A device's long-term Olm identity: its keys, and the sessions it opens.
 
+mod dehydrated;
 mod fallback_keys;
 mod one_time_keys;
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use core::fmt;
 
+pub use dehydrated::{DehydratedDeviceError, DehydratedDeviceResult};
 pub(crate) use fallback_keys::FallbackKeys;
 pub(crate) use one_time_keys::{MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
 use rand::CryptoRng;

@@ -17,7 +17,7 @@ use olm::{
     },
     olm::{Account, MessageType, OlmMessage, SessionConfig},
     pk::{PkDecryption, PkEncryption, PkMessage, PkSigning},
-    sas::{Mac, Sas},
+    sas::Sas,
 };
 use support::rng;
 

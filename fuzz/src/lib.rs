@@ -20,6 +20,8 @@ pub mod decoders;
 pub mod decrypt;
 #[path = "pickles.rs"]
 pub mod pickles;
+#[path = "qr_login.rs"]
+pub mod qr_login;
 #[path = "script.rs"]
 pub mod script;
 #[path = "seeds.rs"]
@@ -42,6 +44,9 @@ pub const TARGETS: &[Target] = &[
     ("keys", decoders::keys),
     ("sas_mac", decoders::sas_mac),
     ("pk_message", decoders::pk_message),
+    ("ecies_message", qr_login::ecies_message),
+    ("hpke_message", qr_login::hpke_message),
+    ("dehydrated_device", qr_login::dehydrated_device),
     ("pickle", pickles::pickle),
     ("pickle_body", pickles::pickle_body),
     ("libolm_pickle", pickles::libolm_pickle),

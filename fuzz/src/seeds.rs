@@ -248,5 +248,6 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         add("differential", &format!("script-{n}"), script);
     }
     add("differential", "index-window", vec![0xff, 3, 2, 0, 0, 0, 0, 0, 8, 0]);
+    out.extend(super::qr_login::seeds());
     out
 }

@@ -37,7 +37,7 @@ fn config() -> ProptestConfig {
         rng_seed: if set("PROPTEST_RNG_SEED") {
             default.rng_seed
         } else {
-            RngSeed::Fixed(0x0_7_5ec)
+            RngSeed::Fixed(0x75ec)
         },
         failure_persistence: None,
         ..default

@@ -143,6 +143,14 @@ impl Account {
             ));
         }
         let identity_key = read_libolm_pair(&mut r)?;
+        // Our format stores the secret alone and derives the public key, so
+        // an account whose stored public key is not its secret's would change
+        // identity on a round trip through it (found by fuzzing).
+        if identity_key.secret.public_key() != identity_key.public {
+            return Err(PickleError::Invalid(
+                "the Curve25519 public key does not match the secret key",
+            ));
+        }
         let count = r.u32_be()?;
         if count as usize > MAX_ONE_TIME_KEYS {
             return Err(PickleError::Invalid("too many one-time keys"));
@@ -265,6 +273,18 @@ mod tests {
         assert_eq!(
             Account::from_libolm_pickle(ALICE_LIBOLM, b"x").unwrap_err(),
             PickleError::Mac
+        );
+    }
+
+    #[test]
+    fn libolm_identity_key_must_match_its_secret() {
+        let mut body = libolm::decrypt(b"", ALICE_LIBOLM).unwrap().to_vec();
+        // u32 version, Ed25519 public and expanded secret, then the
+        // Curve25519 public key.
+        body[100] ^= 1;
+        assert_eq!(
+            Account::from_libolm_pickle(&libolm::encrypt(b"", &body), b"").unwrap_err(),
+            PickleError::Invalid("the Curve25519 public key does not match the secret key")
         );
     }
 

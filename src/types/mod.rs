@@ -35,12 +35,16 @@ pub enum KeyError {
         length: usize,
     },
     /// The bytes are not the canonical encoding of a point on Ed25519.
-    #[error("the bytes are not the canonical encoding of an Ed25519 public key: the key is corrupt, forged, or not an Ed25519 key")]
+    #[error(
+        "the bytes are not the canonical encoding of an Ed25519 public key: the key is corrupt, forged, or not an Ed25519 key"
+    )]
     InvalidEd25519Key,
     /// A Diffie-Hellman exchange with this public key gives an all-zero
     /// secret: the key is a low-order point and contributes nothing, so a
     /// session built on it would be readable by anyone.
-    #[error("the public key is a low-order point, so a key exchange would not be contributory: refuse it, it is forged or corrupt")]
+    #[error(
+        "the public key is a low-order point, so a key exchange would not be contributory: refuse it, it is forged or corrupt"
+    )]
     NonContributoryKey,
 }
 

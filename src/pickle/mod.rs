@@ -38,6 +38,8 @@ mod libolm;
 mod megolm;
 mod pk;
 mod session;
+#[cfg(test)]
+mod size_tests;
 
 use crate::encoding::Base64DecodeError;
 

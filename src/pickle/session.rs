@@ -134,7 +134,10 @@ impl Session {
         match &ratchet.sending {
             SendingChain::Active { ratchet_key, chain_key } => {
                 format.write_int(w, 1);
-                w.bytes(ratchet_key.public.as_bytes());
+                // Our format derives the public key on load.
+                if let Format::Libolm = format {
+                    w.bytes(ratchet_key.public.as_bytes());
+                }
                 w.bytes(ratchet_key.secret.to_bytes().as_slice());
                 w.bytes(chain_key.as_bytes());
                 format.write_int(w, chain_key.index());
@@ -149,7 +152,22 @@ impl Session {
         }
         format.write_int(w, ratchet.skipped.len() as u32);
         for skipped in &ratchet.skipped {
-            w.bytes(skipped.ratchet_key.as_bytes());
+            match format {
+                Format::Libolm => w.bytes(skipped.ratchet_key.as_bytes()),
+                // A reference to the receiving chain with the same ratchet
+                // key (1 + its position), or 0 and the key itself.
+                Format::Ours => match ratchet
+                    .receiving
+                    .iter()
+                    .position(|chain| chain.ratchet_key == skipped.ratchet_key)
+                {
+                    Some(position) => w.varint(position as u64 + 1),
+                    None => {
+                        w.varint(0);
+                        w.bytes(skipped.ratchet_key.as_bytes());
+                    }
+                },
+            }
             w.bytes(skipped.message_key.as_bytes());
             format.write_int(w, skipped.message_key.index());
         }
@@ -173,11 +191,17 @@ impl Session {
         let active = match format.read_count(r, 1)? {
             0 => None,
             _ => {
-                let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
-                let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+                let ratchet_key = match format {
+                    Format::Libolm => {
+                        let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+                        let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+                        Curve25519Keypair::from_parts(secret, public)
+                    }
+                    Format::Ours => Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
+                };
                 let key = r.array::<32>()?;
                 let chain_key = ChainKey::from_slice(key, format.read_int(r)?);
-                Some((Curve25519Keypair::from_parts(secret, public), chain_key))
+                Some((ratchet_key, chain_key))
             }
         };
         let count = format.read_count(r, MAX_RECEIVING_CHAINS)?;
@@ -193,7 +217,18 @@ impl Session {
         let count = format.read_count(r, MAX_SKIPPED_MESSAGE_KEYS)?;
         let mut skipped = Vec::with_capacity(count);
         for _ in 0..count {
-            let ratchet_key = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+            let ratchet_key = match format {
+                Format::Libolm => Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+                Format::Ours => match r.count(MAX_RECEIVING_CHAINS)? {
+                    0 => Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+                    chain => {
+                        receiving
+                            .get(chain - 1)
+                            .ok_or(PickleError::Invalid("a skipped key refers to a missing chain"))?
+                            .ratchet_key
+                    }
+                },
+            };
             let key = *r.array::<32>()?;
             skipped.push(SkippedMessageKey {
                 ratchet_key,
@@ -287,6 +322,52 @@ mod tests {
             let mut b_copy = Session::from_pickle(&b.pickle_with_rng(&[9; 32], &mut rng), &[9; 32]).unwrap();
             assert_eq!(b_copy.decrypt(&reply).unwrap(), b"back", "{label}");
         }
+    }
+
+    /// Our format stores a skipped key's ratchet key as a reference to its
+    /// receiving chain, or in full once that chain is gone, and derives the
+    /// sending ratchet's public key: both come back exactly.
+    #[test]
+    fn skipped_keys_of_dropped_chains_and_derived_keys() {
+        let mut session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
+        let mut rng = rand::rng();
+        let _ = session.encrypt_with_rng("start a sending chain", &mut rng);
+        assert!(matches!(session.ratchet.sending, SendingChain::Active { .. }));
+        let orphan = Curve25519PublicKey::from_bytes([0x33; 32]);
+        let on_chain = session.ratchet.receiving[0].ratchet_key;
+        for (ratchet_key, index) in [(orphan, 7), (on_chain, 3), (orphan, 8)] {
+            session.ratchet.skipped.push(SkippedMessageKey {
+                ratchet_key,
+                message_key: MessageKey::new([index as u8; 32], index),
+            });
+        }
+        let key = [5u8; 32];
+        let back = Session::from_pickle(&session.pickle_with_rng(&key, &mut rng), &key).unwrap();
+        assert_eq!(
+            back.to_libolm_pickle(b"k").unwrap(),
+            session.to_libolm_pickle(b"k").unwrap()
+        );
+
+        // A reference past the receiving chains is refused.
+        let mut w = Writer::with_capacity(300);
+        w.u8(CONFIG_V1);
+        w.bool(true);
+        w.bytes(&[1; 96]);
+        w.bytes(&[2; 32]);
+        w.varint(0);
+        w.varint(1);
+        w.bytes(&session.ratchet.receiving[0].ratchet_key.to_bytes());
+        w.bytes(&[3; 32]);
+        w.varint(4);
+        w.varint(1);
+        w.varint(2);
+        w.bytes(&[4; 32]);
+        w.varint(1);
+        let pickle = envelope::seal(Kind::Session, &w.into_bytes(), &key, &mut rng);
+        assert_eq!(
+            Session::from_pickle(&pickle, &key).unwrap_err(),
+            PickleError::Invalid("a skipped key refers to a missing chain")
+        );
     }
 
     #[test]

@@ -348,10 +348,17 @@ impl fmt::Debug for Ed25519SecretKey {
     }
 }
 
-/// The secret half of a signing key pair, in either of the forms we meet.
+/// The secret half of a signing key pair, in the forms we meet.
 enum SecretForm {
     /// A seed, as we generate keys.
     Seed(Ed25519SecretKey),
+    /// A seed with its expansion computed once, for keys that sign often:
+    /// signing skips the SHA-512 of the seed, and pickles still store only
+    /// the 32-byte seed.
+    ExpandedSeed {
+        seed: Ed25519SecretKey,
+        key: Box<ExpandedSecretKey>,
+    },
     /// libolm's 64-byte expanded key (the clamped SHA-512 of a seed it no
     /// longer keeps). Kept byte for byte so it can be written back unchanged.
     Expanded {
@@ -402,7 +409,7 @@ impl Ed25519Keypair {
     pub(crate) fn sign(&self, message: &[u8]) -> Ed25519Signature {
         match &self.secret {
             SecretForm::Seed(seed) => seed.sign(message),
-            SecretForm::Expanded { key, .. } => {
+            SecretForm::ExpandedSeed { key, .. } | SecretForm::Expanded { key, .. } => {
                 Ed25519Signature(raw_sign::<Sha512>(key, message, &self.public.0).to_bytes())
             }
         }
@@ -412,7 +419,7 @@ impl Ed25519Keypair {
     #[allow(dead_code)]
     pub(crate) fn seed(&self) -> Option<&Ed25519SecretKey> {
         match &self.secret {
-            SecretForm::Seed(seed) => Some(seed),
+            SecretForm::Seed(seed) | SecretForm::ExpandedSeed { seed, .. } => Some(seed),
             SecretForm::Expanded { .. } => None,
         }
     }
@@ -422,7 +429,7 @@ impl Ed25519Keypair {
     #[allow(dead_code)]
     pub(crate) fn expanded_bytes(&self) -> SecretBox<64> {
         match &self.secret {
-            SecretForm::Seed(seed) => {
+            SecretForm::Seed(seed) | SecretForm::ExpandedSeed { seed, .. } => {
                 let mut out = SecretBox::from_slice(&Sha512::digest(seed.0.as_bytes()));
                 let bytes = out.as_mut_bytes();
                 bytes[0] &= 248;
@@ -438,14 +445,18 @@ impl Ed25519Keypair {
     /// longer re-derives it from the seed (a SHA-512 and a scalar reduction
     /// per signature). For keys that sign often, like a Megolm session's.
     pub(crate) fn into_expanded(self) -> Self {
-        if matches!(self.secret, SecretForm::Expanded { .. }) {
-            return self;
-        }
-        let bytes = self.expanded_bytes();
-        let key = Box::new(ExpandedSecretKey::from_bytes(bytes.as_bytes()));
-        Self {
-            secret: SecretForm::Expanded { bytes, key },
-            public: self.public,
+        match self.secret {
+            SecretForm::Seed(seed) => {
+                let key = Box::new(ExpandedSecretKey::from(seed.0.as_bytes()));
+                Self {
+                    secret: SecretForm::ExpandedSeed { seed, key },
+                    public: self.public,
+                }
+            }
+            secret @ (SecretForm::ExpandedSeed { .. } | SecretForm::Expanded { .. }) => Self {
+                secret,
+                public: self.public,
+            },
         }
     }
 }
@@ -503,6 +514,19 @@ mod tests {
         assert_eq!(expanded.sign(b"Hello"), pair.sign(b"Hello"));
         assert_eq!(expanded.expanded_bytes().as_bytes(), pair.expanded_bytes().as_bytes());
         assert!(expanded.seed().is_none());
+    }
+
+    #[test]
+    fn expanding_a_seed_keeps_it() {
+        let seed = Ed25519SecretKey::from_bytes(&[6; 32]);
+        let pair = Ed25519Keypair::from_seed(seed.clone());
+        let expanded = Ed25519Keypair::from_seed(seed.clone()).into_expanded();
+        assert_eq!(expanded.public_key(), pair.public_key());
+        assert_eq!(expanded.sign(b"Hello"), pair.sign(b"Hello"));
+        assert_eq!(expanded.expanded_bytes().as_bytes(), pair.expanded_bytes().as_bytes());
+        assert_eq!(*expanded.seed().unwrap().to_bytes(), *seed.to_bytes());
+        let again = expanded.into_expanded();
+        assert_eq!(again.sign(b"x"), pair.sign(b"x"));
     }
 
     #[test]

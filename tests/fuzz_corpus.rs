@@ -80,3 +80,26 @@ fn the_megolm_index_window_differs_from_vodozemac_exactly_as_documented() {
         fuzz_logic::script::megolm_index_window(below_wrap, 3);
     }
 }
+
+#[test]
+fn the_library_has_no_fuzzing_only_code() {
+    // The pickle-body targets seal their input themselves, so nothing in the
+    // library is compiled differently for fuzzing (vodozemac, by contrast,
+    // skips its MAC checks under `cfg(fuzzing)`).
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path).unwrap();
+                if text.contains("cfg(fuzzing)") || text.contains("cfg(fuzz") {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    assert!(found.is_empty(), "fuzzing-only code in {found:?}");
+}

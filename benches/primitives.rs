@@ -1,7 +1,7 @@
 //! The primitives every operation is built from (`cargo bench --bench
 //! primitives`), to compute each operation's floor in docs/performance.md:
-//! X25519 base-point multiplication and Diffie-Hellman, Ed25519 signing,
-//! strict and batch verification, HMAC-SHA-256 of one byte (keying
+//! X25519 base-point multiplication and Diffie-Hellman, Ed25519 key
+//! derivation, signing, strict and batch verification, HMAC-SHA-256 of one byte (keying
 //! included), HKDF-SHA-256 to 80 bytes, AES-256-CBC of 100 B and 4 KiB.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
@@ -31,6 +31,7 @@ fn ed25519(c: &mut Criterion) {
     let public: VerifyingKey = key.verifying_key();
     let message = [0x44u8; 1100];
     let signature = key.sign(&message);
+    group.bench_function("key_from_seed", |b| b.iter(|| SigningKey::from_bytes(&[0x34; 32])));
     group.bench_function("sign_1100B", |b| b.iter(|| key.sign(&message)));
     group.bench_function("verify_strict_1100B", |b| {
         b.iter(|| public.verify_strict(&message, &signature).unwrap())

@@ -45,7 +45,7 @@ pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::Session;
 pub(crate) use session::{
     ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
-    SendingChain, SkippedMessageKey,
+    SendingChain, SendingKey, SkippedMessageKey,
 };
 pub use session_config::SessionConfig;
 pub use session_keys::SessionKeys;

@@ -22,10 +22,10 @@ use super::{
     libolm,
 };
 use crate::{
-    Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey,
+    Curve25519PublicKey, Curve25519SecretKey,
     olm::{
         ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
-        SendingChain, Session, SessionConfig, SessionKeys, SkippedMessageKey,
+        SendingChain, SendingKey, Session, SessionConfig, SessionKeys, SkippedMessageKey,
     },
 };
 
@@ -136,7 +136,7 @@ impl Session {
                 format.write_int(w, 1);
                 // Our format derives the public key on load.
                 if let Format::Libolm = format {
-                    w.bytes(ratchet_key.public.as_bytes());
+                    w.bytes(ratchet_key.public_key().as_bytes());
                 }
                 w.bytes(ratchet_key.secret.to_bytes().as_slice());
                 w.bytes(chain_key.as_bytes());
@@ -195,9 +195,13 @@ impl Session {
                     Format::Libolm => {
                         let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
                         let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
-                        Curve25519Keypair::from_parts(secret, public)
+                        SendingKey {
+                            secret,
+                            public: Some(public),
+                        }
                     }
-                    Format::Ours => Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
+                    // The public key is derived at the next message.
+                    Format::Ours => SendingKey::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
                 };
                 let key = r.array::<32>()?;
                 let chain_key = ChainKey::from_slice(key, format.read_int(r)?);
@@ -447,7 +451,7 @@ mod legacy_tests {
                 panic!()
             };
             assert_eq!(
-                ratchet_key.public.to_bytes(),
+                ratchet_key.public_key().to_bytes(),
                 unhex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003")
             );
             assert_eq!(

@@ -14,7 +14,7 @@ use super::{
     receiver_chain::{ChainAdvance, MAX_SKIPPED_MESSAGE_KEYS, ReceiverChain, SkippedMessageKey},
 };
 use crate::{
-    Curve25519Keypair, Curve25519PublicKey,
+    Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey,
     olm::{DecryptionError, messages::Message},
 };
 
@@ -22,11 +22,47 @@ use crate::{
 /// `MAX_RECEIVER_CHAINS`).
 pub(crate) const MAX_RECEIVING_CHAINS: usize = 5;
 
+/// Our current ratchet key. Its public half is only needed to send, so a
+/// session restored from our pickle, which stores the secret alone, derives
+/// it at its next message rather than when it is loaded (a scalar
+/// multiplication that loading sessions to decrypt would pay for nothing).
+pub(crate) struct SendingKey {
+    pub(crate) secret: Curve25519SecretKey,
+    pub(crate) public: Option<Curve25519PublicKey>,
+}
+
+impl SendingKey {
+    /// A key whose public half is derived when first needed.
+    pub(crate) fn from_secret(secret: Curve25519SecretKey) -> Self {
+        Self { secret, public: None }
+    }
+
+    /// The public key, derived now if it was not known.
+    pub(crate) fn public_key(&self) -> Curve25519PublicKey {
+        self.public.unwrap_or_else(|| self.secret.public_key())
+    }
+
+    /// The public key, derived once and kept.
+    fn cached_public_key(&mut self) -> Curve25519PublicKey {
+        let secret = &self.secret;
+        *self.public.get_or_insert_with(|| secret.public_key())
+    }
+}
+
+impl From<Curve25519Keypair> for SendingKey {
+    fn from(pair: Curve25519Keypair) -> Self {
+        Self {
+            public: Some(pair.public),
+            secret: pair.secret,
+        }
+    }
+}
+
 /// Our side of the current ratchet step.
 pub(crate) enum SendingChain {
     /// We have a ratchet key and a chain to send on.
     Active {
-        ratchet_key: Curve25519Keypair,
+        ratchet_key: SendingKey,
         chain_key: ChainKey,
     },
     /// We have received on a new chain since we last sent: the next message
@@ -50,7 +86,10 @@ impl DoubleRatchet {
     pub(crate) fn alice(root_key: RootKey, chain_key: ChainKey, ratchet_key: Curve25519Keypair) -> Self {
         Self {
             root_key,
-            sending: SendingChain::Active { ratchet_key, chain_key },
+            sending: SendingChain::Active {
+                ratchet_key: ratchet_key.into(),
+                chain_key,
+            },
             receiving: Vec::new(),
             skipped: Vec::new(),
         }
@@ -81,7 +120,8 @@ impl DoubleRatchet {
     pub(crate) fn encrypt<R: CryptoRng + ?Sized>(&mut self, plaintext: &[u8], rng: &mut R) -> Message {
         match &mut self.sending {
             SendingChain::Active { ratchet_key, chain_key } => {
-                chain_key.next_message_key().encrypt(ratchet_key.public, plaintext)
+                let public = ratchet_key.cached_public_key();
+                chain_key.next_message_key().encrypt(public, plaintext)
             }
             SendingChain::Inactive { their_ratchet_key } => {
                 let ratchet_key = Curve25519Keypair::new_with_rng(rng);
@@ -93,7 +133,10 @@ impl DoubleRatchet {
                 let (root_key, mut chain_key) = self.root_key.advance(&shared);
                 let message = chain_key.next_message_key().encrypt(ratchet_key.public, plaintext);
                 self.root_key = root_key;
-                self.sending = SendingChain::Active { ratchet_key, chain_key };
+                self.sending = SendingChain::Active {
+                    ratchet_key: ratchet_key.into(),
+                    chain_key,
+                };
                 message
             }
         }

@@ -195,6 +195,14 @@ impl Session {
                     Format::Libolm => {
                         let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
                         let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
+                        // Our format keeps the secret alone, so a stored
+                        // public key that is not the secret's would change
+                        // on a round trip through it (found by fuzzing).
+                        if secret.public_key() != public {
+                            return Err(PickleError::Invalid(
+                                "the ratchet public key does not match the secret key",
+                            ));
+                        }
                         SendingKey {
                             secret,
                             public: Some(public),
@@ -371,6 +379,27 @@ mod tests {
         assert_eq!(
             Session::from_pickle(&pickle, &key).unwrap_err(),
             PickleError::Invalid("a skipped key refers to a missing chain")
+        );
+    }
+
+    #[test]
+    fn libolm_sending_ratchet_key_must_match_its_secret() {
+        let mut rng = rand::rng();
+        let alice = Account::new_with_rng(&mut rng);
+        let mut bob = Account::new_with_rng(&mut rng);
+        let otk = bob.generate_one_time_keys_with_rng(1, &mut rng).created[0];
+        let session = alice
+            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
+            .unwrap();
+        let mut body = libolm::decrypt(b"", &session.to_libolm_pickle(b"").unwrap())
+            .unwrap()
+            .to_vec();
+        // u32 version, flag, three session keys, root key, u32 count (1):
+        // then the sending ratchet's public key.
+        body[4 + 1 + 96 + 32 + 4] ^= 1;
+        assert_eq!(
+            Session::from_libolm_pickle(&libolm::encrypt(b"", &body), b"").unwrap_err(),
+            PickleError::Invalid("the ratchet public key does not match the secret key")
         );
     }
 

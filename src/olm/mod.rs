@@ -44,8 +44,8 @@ pub(crate) use account::{FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKey
 pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::Session;
 pub(crate) use session::{
-    ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
-    SendingChain, SendingKey, SkippedMessageKey,
+    ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, PublicHalf, ReceiverChain,
+    RootKey, SendingChain, SendingKey, SkippedMessageKey,
 };
 pub use session_config::SessionConfig;
 pub use session_keys::SessionKeys;

@@ -24,14 +24,20 @@ use super::{
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,
     olm::{
-        ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, ReceiverChain, RootKey,
-        SendingChain, SendingKey, Session, SessionConfig, SessionKeys, SkippedMessageKey,
+        ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, PublicHalf, ReceiverChain,
+        RootKey, SendingChain, SendingKey, Session, SessionConfig, SessionKeys, SkippedMessageKey,
     },
 };
 
 const LIBOLM_VERSION: u32 = 1;
 const LIBOLM_VERSION_WITH_INDEX: u32 = 0x8000_0001;
 const CONFIG_V1: u8 = 1;
+/// Our format's sending chain: the ratchet secret follows, its public key is
+/// derived on load.
+const SENDING: u64 = 1;
+/// Our format's sending chain whose public key came from a libolm pickle:
+/// it follows, then the secret.
+const SENDING_WITH_PUBLIC_KEY: u64 = 2;
 
 /// The integers our format and libolm's write differently.
 #[derive(Clone, Copy)]
@@ -133,10 +139,18 @@ impl Session {
         w.bytes(ratchet.root_key.as_bytes());
         match &ratchet.sending {
             SendingChain::Active { ratchet_key, chain_key } => {
-                format.write_int(w, 1);
-                // Our format derives the public key on load.
-                if let Format::Libolm = format {
-                    w.bytes(ratchet_key.public_key().as_bytes());
+                match (format, ratchet_key.public) {
+                    (Format::Libolm, _) => {
+                        format.write_int(w, 1);
+                        w.bytes(ratchet_key.public_key().as_bytes());
+                    }
+                    // A public key read from a libolm pickle is kept as it
+                    // was; any other is derived from the secret on load.
+                    (Format::Ours, PublicHalf::Stored(public)) => {
+                        w.varint(SENDING_WITH_PUBLIC_KEY);
+                        w.bytes(public.as_bytes());
+                    }
+                    (Format::Ours, _) => w.varint(SENDING),
                 }
                 w.bytes(ratchet_key.secret.to_bytes().as_slice());
                 w.bytes(chain_key.as_bytes());
@@ -188,28 +202,28 @@ impl Session {
             one_time_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
         };
         let root_key = RootKey::from_slice(r.array::<32>()?);
-        let active = match format.read_count(r, 1)? {
+        let sending = match format {
+            Format::Libolm => format.read_count(r, 1)?,
+            Format::Ours => r.count(SENDING_WITH_PUBLIC_KEY as usize)?,
+        };
+        let active = match sending {
             0 => None,
-            _ => {
-                let ratchet_key = match format {
-                    Format::Libolm => {
+            kind => {
+                let ratchet_key = match (format, kind) {
+                    // Kept as stored, as libolm keeps it; a round trip
+                    // through either format gives it back unchanged (a
+                    // fuzzer found that deriving it changed a key that did
+                    // not match its secret).
+                    (Format::Libolm, _) | (Format::Ours, 2) => {
                         let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
                         let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
-                        // Our format keeps the secret alone, so a stored
-                        // public key that is not the secret's would change
-                        // on a round trip through it (found by fuzzing).
-                        if secret.public_key() != public {
-                            return Err(PickleError::Invalid(
-                                "the ratchet public key does not match the secret key",
-                            ));
-                        }
                         SendingKey {
                             secret,
-                            public: Some(public),
+                            public: PublicHalf::Stored(public),
                         }
                     }
                     // The public key is derived at the next message.
-                    Format::Ours => SendingKey::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
+                    (Format::Ours, _) => SendingKey::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
                 };
                 let key = r.array::<32>()?;
                 let chain_key = ChainKey::from_slice(key, format.read_int(r)?);
@@ -382,8 +396,11 @@ mod tests {
         );
     }
 
+    /// A libolm pickle whose sending ratchet public key is not its secret's
+    /// (found by fuzzing): the key is kept as stored, as libolm keeps it, and
+    /// survives round trips through both formats unchanged.
     #[test]
-    fn libolm_sending_ratchet_key_must_match_its_secret() {
+    fn libolm_sending_ratchet_key_is_kept_as_stored() {
         let mut rng = rand::rng();
         let alice = Account::new_with_rng(&mut rng);
         let mut bob = Account::new_with_rng(&mut rng);
@@ -397,10 +414,31 @@ mod tests {
         // u32 version, flag, three session keys, root key, u32 count (1):
         // then the sending ratchet's public key.
         body[4 + 1 + 96 + 32 + 4] ^= 1;
-        assert_eq!(
-            Session::from_libolm_pickle(&libolm::encrypt(b"", &body), b"").unwrap_err(),
-            PickleError::Invalid("the ratchet public key does not match the secret key")
+        let pickle = libolm::encrypt(b"", &body);
+        let mut imported = Session::from_libolm_pickle(&pickle, b"").unwrap();
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), pickle);
+        let key = [6u8; 32];
+        let ours = imported.pickle_with_rng(&key, &mut rng);
+        let mut back = Session::from_pickle(&ours, &key).unwrap();
+        assert_eq!(back.to_libolm_pickle(b"").unwrap(), pickle);
+        // Both send the stored key, as libolm would.
+        let (a, b) = (
+            imported.encrypt_with_rng("x", &mut rng),
+            back.encrypt_with_rng("x", &mut rng),
         );
+        let stored = Curve25519PublicKey::from_slice(&body[4 + 1 + 96 + 32 + 4..][..32]).unwrap();
+        for message in [a, b] {
+            let OlmMessage::PreKey(message) = message else { panic!() };
+            assert_eq!(message.message().ratchet_key(), stored);
+        }
+        // A session whose key was derived stores only the secret: 32 bytes
+        // less.
+        let derived = session.pickle_with_rng(&key, &mut rng);
+        assert_eq!(base64_decoded_len(&ours), base64_decoded_len(&derived) + 32);
+    }
+
+    fn base64_decoded_len(pickle: &str) -> usize {
+        crate::encoding::base64_decode(pickle).unwrap().len()
     }
 
     #[test]

@@ -28,31 +28,53 @@ pub(crate) const MAX_RECEIVING_CHAINS: usize = 5;
 /// multiplication that loading sessions to decrypt would pay for nothing).
 pub(crate) struct SendingKey {
     pub(crate) secret: Curve25519SecretKey,
-    pub(crate) public: Option<Curve25519PublicKey>,
+    pub(crate) public: PublicHalf,
+}
+
+/// What is known of a sending key's public half.
+#[derive(Clone, Copy)]
+pub(crate) enum PublicHalf {
+    /// Not derived yet (a session loaded from our pickle).
+    Unknown,
+    /// Derived from the secret here.
+    Derived(Curve25519PublicKey),
+    /// As a libolm pickle stored it, unchecked, as libolm uses it: checking
+    /// would cost a scalar multiplication per load. Our pickle stores it
+    /// too, so both formats give it back unchanged.
+    Stored(Curve25519PublicKey),
 }
 
 impl SendingKey {
     /// A key whose public half is derived when first needed.
     pub(crate) fn from_secret(secret: Curve25519SecretKey) -> Self {
-        Self { secret, public: None }
+        Self {
+            secret,
+            public: PublicHalf::Unknown,
+        }
     }
 
     /// The public key, derived now if it was not known.
     pub(crate) fn public_key(&self) -> Curve25519PublicKey {
-        self.public.unwrap_or_else(|| self.secret.public_key())
+        match self.public {
+            PublicHalf::Derived(public) | PublicHalf::Stored(public) => public,
+            PublicHalf::Unknown => self.secret.public_key(),
+        }
     }
 
     /// The public key, derived once and kept.
     fn cached_public_key(&mut self) -> Curve25519PublicKey {
-        let secret = &self.secret;
-        *self.public.get_or_insert_with(|| secret.public_key())
+        let public = self.public_key();
+        if let PublicHalf::Unknown = self.public {
+            self.public = PublicHalf::Derived(public);
+        }
+        public
     }
 }
 
 impl From<Curve25519Keypair> for SendingKey {
     fn from(pair: Curve25519Keypair) -> Self {
         Self {
-            public: Some(pair.public),
+            public: PublicHalf::Derived(pair.public),
             secret: pair.secret,
         }
     }

@@ -10,7 +10,7 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 pub(crate) use chain_key::ChainKey;
-pub(crate) use double_ratchet::{DoubleRatchet, MAX_RECEIVING_CHAINS, SendingChain, SendingKey};
+pub(crate) use double_ratchet::{DoubleRatchet, MAX_RECEIVING_CHAINS, PublicHalf, SendingChain, SendingKey};
 pub(crate) use message_key::MessageKey;
 use rand::CryptoRng;
 pub(crate) use receiver_chain::{MAX_SKIPPED_MESSAGE_KEYS, ReceiverChain, SkippedMessageKey};

@@ -60,6 +60,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::{string::String, vec::Vec};
 use core::fmt;
 
@@ -228,6 +231,7 @@ impl EstablishedSas {
             .map_err(|_| SasError::Mac)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// **Legacy.** The MAC of `input` as libolm's `olm_sas_calculate_mac`
     /// writes it: Matrix method `hkdf-hmac-sha256`, kept only to verify
     /// against clients that offer nothing newer.
@@ -241,6 +245,7 @@ impl EstablishedSas {
         libolm_in_place_base64(&mac.0)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// **Legacy.** Checks, in constant time, a MAC string in the format of
     /// [`EstablishedSas::calculate_mac_invalid_base64`] (Matrix method
     /// `hkdf-hmac-sha256`).
@@ -254,6 +259,7 @@ impl EstablishedSas {
         ct_eq_str(&expected, tag)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// **Legacy.** The MAC of `input` as libolm's
     /// `olm_sas_calculate_mac_long_kdf` writes it: Matrix method
     /// `hmac-sha256`, used by very old clients ("old Riot").
@@ -277,6 +283,7 @@ impl EstablishedSas {
         libolm_in_place_base64(&mac)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// **Legacy.** Checks, in constant time, a MAC string in the format of
     /// [`EstablishedSas::calculate_mac_long_kdf_invalid_base64`] (Matrix
     /// method `hmac-sha256`).

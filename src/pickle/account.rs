@@ -10,6 +10,9 @@
 //! · u32 last key id
 //! ```
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::string::String;
 
 use rand::CryptoRng;
@@ -18,8 +21,9 @@ use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
-    libolm,
 };
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use crate::{
     Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey, Ed25519Keypair, Ed25519SecretKey, KeyId,
     olm::{Account, FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys},
@@ -97,6 +101,7 @@ impl Account {
         })
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Writes the account as libolm's account pickle (version 4), byte for
     /// byte as libolm would for the same state.
     ///
@@ -122,6 +127,7 @@ impl Account {
         Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Reads a libolm account pickle (versions 2, 3 and 4).
     ///
     /// The Ed25519 key stays in libolm's 64-byte expanded form: the account
@@ -214,6 +220,7 @@ fn read_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
     })
 }
 
+#[cfg(feature = "libolm-compat")]
 fn write_libolm_key(w: &mut Writer, key: &OneTimeKey) {
     w.u32_be(key.id.value());
     w.bool(key.published);
@@ -221,12 +228,14 @@ fn write_libolm_key(w: &mut Writer, key: &OneTimeKey) {
     w.bytes(key.key.secret.to_bytes().as_slice());
 }
 
+#[cfg(feature = "libolm-compat")]
 fn read_libolm_pair(r: &mut Reader<'_>) -> Result<Curve25519Keypair, PickleError> {
     let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
     let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
     Ok(Curve25519Keypair::from_parts(secret, public))
 }
 
+#[cfg(feature = "libolm-compat")]
 fn read_libolm_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
     let id = KeyId::new(r.u32_be()?);
     let published = r.bool()?;

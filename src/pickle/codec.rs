@@ -1,6 +1,9 @@
 //! The byte-level reader and writer for both pickle formats: libolm's
 //! big-endian `u32`s and one-byte booleans, and our varints.
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::vec::Vec;
 
 use zeroize::Zeroizing;

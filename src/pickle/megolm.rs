@@ -10,6 +10,9 @@
 //!   · Ed25519 public (32) · u8 signing key verified
 //! ```
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::string::String;
 
 use rand::CryptoRng;
@@ -18,8 +21,9 @@ use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
-    libolm,
 };
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use crate::{
     Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
     megolm::{
@@ -109,6 +113,7 @@ impl GroupSession {
         Ok(Self::from_parts(ratchet, signing_key))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's outbound group session pickle
     /// (version 1), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
@@ -121,6 +126,7 @@ impl GroupSession {
         Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Reads a libolm outbound group session pickle (version 1). The
     /// session keeps libolm's expanded signing key and writes it back
     /// unchanged.
@@ -193,6 +199,7 @@ impl InboundGroupSession {
         })
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's inbound group session pickle
     /// (version 2), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
@@ -205,6 +212,7 @@ impl InboundGroupSession {
         Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Reads a libolm inbound group session pickle (version 2, or 1, which
     /// lacks the verified flag and counts as verified, as in libolm).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {

@@ -34,6 +34,7 @@
 mod account;
 mod codec;
 mod envelope;
+#[cfg(feature = "libolm-compat")]
 mod libolm;
 mod megolm;
 mod pk;

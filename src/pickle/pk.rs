@@ -3,6 +3,9 @@
 //! libolm's layout (version 1): `u32 version · public key (32) · secret key
 //! (32)`. Ours holds the 32-byte secret alone; the public key is derived.
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::string::String;
 
 use rand::CryptoRng;
@@ -11,8 +14,9 @@ use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
-    libolm,
 };
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use crate::pk::PkDecryption;
 
 const LIBOLM_VERSION: u32 = 1;
@@ -41,6 +45,7 @@ impl PkDecryption {
         Ok(decryption)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Writes the key as libolm's PK decryption pickle (version 1), byte for
     /// byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
@@ -51,6 +56,7 @@ impl PkDecryption {
         Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Reads a libolm PK decryption pickle (version 1).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
         let body = libolm::decrypt(key, pickle)?;

@@ -11,6 +11,9 @@
 //! · u32 count (≤ 40)   × { ratchet public · message key · u32 index }      newest first
 //! ```
 
+// Without `libolm-compat`, the parts shared with libolm's format go unused.
+#![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
+
 use alloc::{string::String, vec::Vec};
 
 use rand::CryptoRng;
@@ -19,8 +22,9 @@ use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
-    libolm,
 };
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,
     olm::{
@@ -105,6 +109,7 @@ impl Session {
         Ok(session)
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's session pickle (version 1), byte for
     /// byte as libolm would for the same state.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
@@ -114,6 +119,7 @@ impl Session {
         Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
+    #[cfg(feature = "libolm-compat")]
     /// Reads a libolm session pickle (version 1 or 0x80000001).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
         let body = libolm::decrypt(key, pickle)?;

@@ -17,6 +17,8 @@ pub mod pk;
 pub mod sas;
 #[cfg(feature = "serde")]
 mod serde_impls;
+#[cfg(test)]
+mod test_rng;
 mod types;
 
 pub use encoding::{Base64DecodeError, DecodeError, base64_decode, base64_encode};

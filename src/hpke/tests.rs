@@ -3,6 +3,7 @@ use alloc::vec::Vec;
 use rand::{SeedableRng, rngs::StdRng};
 
 use super::*;
+use crate::test_rng::Replay;
 
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
@@ -10,44 +11,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
-
-/// Hands out fixed bytes, then zeros.
-struct Replay {
-    bytes: Vec<u8>,
-    position: usize,
-}
-
-impl Replay {
-    fn new(bytes: Vec<u8>) -> Self {
-        Self { bytes, position: 0 }
-    }
-}
-
-impl rand::TryRng for Replay {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.bytes.get(self.position).copied().unwrap_or(0);
-            self.position += 1;
-        }
-        Ok(())
-    }
-}
-
-impl rand::TryCryptoRng for Replay {}
 
 struct Pair {
     s: EstablishedHpkeChannel,

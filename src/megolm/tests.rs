@@ -7,45 +7,7 @@ use super::{
     ratchet::{RATCHET_LEN, Ratchet},
     *,
 };
-use crate::{Ed25519Keypair, Ed25519SecretKey, types::SecretBox};
-
-/// Replays a fixed byte stream and counts what was drawn.
-struct Replay {
-    bytes: Vec<u8>,
-    position: usize,
-}
-
-impl Replay {
-    fn new(bytes: Vec<u8>) -> Self {
-        Self { bytes, position: 0 }
-    }
-}
-
-impl rand::TryRng for Replay {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.bytes.get(self.position).copied().unwrap_or(0);
-            self.position += 1;
-        }
-        Ok(())
-    }
-}
-
-impl rand::TryCryptoRng for Replay {}
+use crate::{Ed25519Keypair, Ed25519SecretKey, test_rng::Replay, types::SecretBox};
 
 fn config() -> SessionConfig {
     SessionConfig::version_1()
@@ -56,7 +18,7 @@ fn notes_session() -> GroupSession {
     let random: Vec<u8> = (0x10..=0x14u8).flat_map(|b| [b; 32]).collect();
     let mut rng = Replay::new(random);
     let session = GroupSession::new_with_rng(config(), &mut rng);
-    assert_eq!(rng.position, 160, "exactly 160 random bytes");
+    assert_eq!(rng.drawn, 160, "exactly 160 random bytes");
     session
 }
 

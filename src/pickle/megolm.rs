@@ -17,13 +17,13 @@ use alloc::string::String;
 
 use rand::CryptoRng;
 
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
-#[cfg(feature = "libolm-compat")]
-use super::libolm;
 use crate::{
     Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
     megolm::{
@@ -247,27 +247,13 @@ fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError>
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::megolm::{ExportedSessionKey, SessionKey};
+    use rand::{SeedableRng, rngs::StdRng};
 
-    struct Counter(u8);
-    impl rand::TryRng for Counter {
-        type Error = core::convert::Infallible;
-        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-            Ok(0)
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-            Ok(0)
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-            for chunk in dst.chunks_mut(32) {
-                chunk.fill(self.0);
-                self.0 = self.0.wrapping_add(1);
-            }
-            Ok(())
-        }
-    }
-    impl rand::TryCryptoRng for Counter {}
+    use super::*;
+    use crate::{
+        megolm::{ExportedSessionKey, SessionKey},
+        test_rng::Replay,
+    };
 
     /// protocol-notes §5.2: the outbound session made from 0x10…0x14 × 32,
     /// pickled by libolm with the empty key after two messages.
@@ -275,7 +261,7 @@ mod tests {
 
     #[test]
     fn libolm_outbound_both_ways() {
-        let mut session = GroupSession::new_with_rng(SessionConfig::version_1(), &mut Counter(0x10));
+        let mut session = GroupSession::new_with_rng(SessionConfig::version_1(), &mut Replay::blocks(0x10, 5));
         session.encrypt("Hello, group");
         session.encrypt("Hello, group");
         assert_eq!(session.to_libolm_pickle(b"").unwrap(), OUTBOUND_AT_2);
@@ -293,7 +279,7 @@ mod tests {
     #[test]
     fn ours_round_trip() {
         let key = [4u8; 32];
-        let mut rng = Counter(1);
+        let mut rng = StdRng::seed_from_u64(1);
         let mut outbound = GroupSession::new_with_rng(SessionConfig::version_1(), &mut rng);
         let mut inbound = InboundGroupSession::new(&outbound.session_key(), SessionConfig::version_1());
         let messages: alloc::vec::Vec<_> = (0..5).map(|i| outbound.encrypt([i])).collect();

@@ -1,0 +1,56 @@
+//! Deterministic randomness for unit tests: replays of the fixed streams that
+//! libolm's test values were made with.
+
+use alloc::vec::Vec;
+use core::convert::Infallible;
+
+/// Hands out fixed bytes in order, then zeros, and counts what was drawn.
+pub(crate) struct Replay {
+    bytes: Vec<u8>,
+    pub(crate) drawn: usize,
+}
+
+impl Replay {
+    pub(crate) fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            bytes: bytes.into(),
+            drawn: 0,
+        }
+    }
+
+    /// `count` blocks of 32 equal bytes counting up from `first`: the
+    /// `A1×32 ‖ A2×32` notation of the libolm values in protocol-notes.
+    pub(crate) fn blocks(first: u8, count: u8) -> Self {
+        Self::new(
+            (0..count)
+                .flat_map(|i| [first.wrapping_add(i); 32])
+                .collect::<Vec<u8>>(),
+        )
+    }
+}
+
+impl rand::TryRng for Replay {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for b in dst {
+            *b = self.bytes.get(self.drawn).copied().unwrap_or(0);
+            self.drawn += 1;
+        }
+        Ok(())
+    }
+}
+
+impl rand::TryCryptoRng for Replay {}

@@ -10,13 +10,13 @@ use alloc::string::String;
 
 use rand::CryptoRng;
 
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
-#[cfg(feature = "libolm-compat")]
-use super::libolm;
 use crate::pk::PkDecryption;
 
 const LIBOLM_VERSION: u32 = 1;

@@ -18,13 +18,13 @@ use alloc::{string::String, vec::Vec};
 
 use rand::CryptoRng;
 
+#[cfg(feature = "libolm-compat")]
+use super::libolm;
 use super::{
     PICKLE_KEY_LENGTH, PickleError,
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
-#[cfg(feature = "libolm-compat")]
-use super::libolm;
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,
     olm::{

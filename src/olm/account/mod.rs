@@ -2,6 +2,8 @@
 
 mod dehydrated;
 mod fallback_keys;
+#[cfg(feature = "libolm-compat")]
+mod libolm_compat;
 mod one_time_keys;
 
 use alloc::{collections::BTreeMap, vec::Vec};
@@ -250,6 +252,23 @@ impl Account {
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<InboundCreationResult, SessionCreationError> {
+        let mut session = self.inbound_session(their_identity_key, pre_key_message)?;
+        let plaintext = session
+            .decrypt_message(pre_key_message.message())
+            .map_err(SessionCreationError::Decryption)?;
+
+        self.one_time_keys.remove(&pre_key_message.one_time_key());
+        Ok(InboundCreationResult { session, plaintext })
+    }
+
+    /// The session a pre-key message opens, before its message is
+    /// decrypted: nothing in it is authenticated yet and nothing in the
+    /// account changes.
+    fn inbound_session(
+        &self,
+        their_identity_key: Curve25519PublicKey,
+        pre_key_message: &PreKeyMessage,
+    ) -> Result<Session, SessionCreationError> {
         let session_keys = pre_key_message.session_keys();
         if session_keys.identity_key != their_identity_key {
             return Err(SessionCreationError::MismatchedIdentityKey {
@@ -274,13 +293,7 @@ impl Account {
             return Err(KeyError::NonContributoryKey.into());
         }
         let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
-        let mut session = Session::new(SessionConfig::version_1(), session_keys, ratchet, false);
-        let plaintext = session
-            .decrypt_message(pre_key_message.message())
-            .map_err(SessionCreationError::Decryption)?;
-
-        self.one_time_keys.remove(&session_keys.one_time_key);
-        Ok(InboundCreationResult { session, plaintext })
+        Ok(Session::new(SessionConfig::version_1(), session_keys, ratchet, false))
     }
 
     fn next_key_id(&mut self) -> KeyId {

@@ -1,0 +1,314 @@
+//! libolm's pickle encryption, the same for every object: AES-256-CBC, an
+//! HMAC-SHA-256 of the ciphertext truncated to 8 bytes, keys and IV from
+//! HKDF-SHA-256 of the pickle key (any bytes) under the label `Pickle`, all
+//! in unpadded base64.
+//!
+//! The objects themselves are pickled by the core crate (`to_libolm_pickle`,
+//! `from_libolm_pickle`). This module is for what the core does not cover:
+//! the pickles of empty objects (libolm pickles an object that was never set
+//! up, and its tests check that such a pickle round-trips), the libolm
+//! pickle read back to learn facts the core does not expose (a session's
+//! chain indices, an account's fallback key), and the `_olm_enc_*`
+//! functions, which libolm exports for its unit tests.
+
+use std::ffi::c_void;
+
+use aes::Aes256;
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit, Mac};
+use olm_core::base64_encode;
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::{
+    buf::{In, Out},
+    encoding::{self, b64_len, cbc_len},
+    error::OlmErrorCode,
+};
+
+const INFO: &[u8] = b"Pickle";
+const MAC_LEN: usize = 8;
+
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct Keys {
+    aes: [u8; 32],
+    mac: [u8; 32],
+    iv: [u8; 16],
+}
+
+impl Keys {
+    fn derive(key: &[u8]) -> Self {
+        let mut okm = Zeroizing::new([0u8; 80]);
+        // 80 bytes is far below HKDF's limit, so expansion cannot fail.
+        let _ = Hkdf::<Sha256>::new(None, key).expand(INFO, okm.as_mut_slice());
+        let mut keys = Self {
+            aes: [0; 32],
+            mac: [0; 32],
+            iv: [0; 16],
+        };
+        let (aes, rest) = okm.split_at(32);
+        let (mac, iv) = rest.split_at(32);
+        keys.aes.copy_from_slice(aes);
+        keys.mac.copy_from_slice(mac);
+        keys.iv.copy_from_slice(iv);
+        keys
+    }
+
+    fn hmac(&self) -> Hmac<Sha256> {
+        // HMAC pads keys to its 64-byte block; padding here keeps the
+        // fixed-size (infallible) constructor.
+        let mut block = Zeroizing::new([0u8; 64]);
+        if let Some(head) = block.get_mut(..32) {
+            head.copy_from_slice(&self.mac);
+        }
+        <Hmac<Sha256> as KeyInit>::new(&(*block).into())
+    }
+}
+
+/// The length of the pickle of a `raw`-byte body.
+pub const fn encrypted_len(raw: usize) -> usize {
+    b64_len(cbc_len(raw).saturating_add(MAC_LEN))
+}
+
+/// Encrypts a pickle body.
+pub fn encrypt(key: &[u8], body: &[u8]) -> String {
+    let keys = Keys::derive(key);
+    let mut out = Zeroizing::new(vec![0u8; cbc_len(body.len())]);
+    // The buffer is sized for the padded body, so padding cannot fail.
+    let _ = cbc::Encryptor::<Aes256>::new(&keys.aes.into(), &keys.iv.into())
+        .encrypt_padded_b2b::<Pkcs7>(body, out.as_mut_slice());
+    let mut mac = keys.hmac();
+    mac.update(&out);
+    let tag = mac.finalize().into_bytes();
+    out.extend_from_slice(tag.get(..MAC_LEN).unwrap_or_default());
+    base64_encode(out.as_slice())
+}
+
+/// Checks and decrypts a pickle, returning its body: `INVALID_BASE64` for
+/// bad base64, `BAD_ACCOUNT_KEY` when the MAC does not match (wrong key or
+/// altered pickle), `CORRUPTED_PICKLE` for a ciphertext that is not whole
+/// blocks with valid padding.
+pub fn decrypt(key: &[u8], pickle: &[u8]) -> Result<Zeroizing<Vec<u8>>, OlmErrorCode> {
+    let bytes = encoding::decode(pickle)?;
+    let ciphertext_len = bytes.len().checked_sub(MAC_LEN).ok_or(OlmErrorCode::BadAccountKey)?;
+    let (ciphertext, tag) = bytes.split_at(ciphertext_len);
+    let keys = Keys::derive(key);
+    let mut mac = keys.hmac();
+    mac.update(ciphertext);
+    mac.verify_truncated_left(tag)
+        .map_err(|_| OlmErrorCode::BadAccountKey)?;
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
+        return Err(OlmErrorCode::CorruptedPickle);
+    }
+    cbc::Decryptor::<Aes256>::new(&keys.aes.into(), &keys.iv.into())
+        .decrypt_padded_vec::<Pkcs7>(ciphertext)
+        .map(Zeroizing::new)
+        .map_err(|_| OlmErrorCode::CorruptedPickle)
+}
+
+/// The body libolm pickles for an object that was never set up: its
+/// version (big-endian), then zeros.
+pub fn empty_body(version: u32, len: usize) -> Zeroizing<Vec<u8>> {
+    let mut body = Zeroizing::new(vec![0u8; len]);
+    if let Some(head) = body.get_mut(..4) {
+        head.copy_from_slice(&version.to_be_bytes());
+    }
+    body
+}
+
+/// Whether a decrypted body is the pickle of an empty object (`Ok(true)`),
+/// of a set-up one (`Ok(false)`), or an empty object's with bytes after it
+/// (`PICKLE_EXTRA_DATA`, as libolm reports it).
+pub fn is_empty_body(body: &[u8], empty: &[u8]) -> Result<bool, OlmErrorCode> {
+    if body == empty {
+        Ok(true)
+    } else if body.len() > empty.len() && body.starts_with(empty) {
+        Err(OlmErrorCode::PickleExtraData)
+    } else {
+        Ok(false)
+    }
+}
+
+/// Reads big-endian integers and byte strings from a pickle body.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    /// The next `len` bytes.
+    pub fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        if len > self.bytes.len() {
+            return None;
+        }
+        let (head, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        Some(head)
+    }
+
+    /// A big-endian `u32`.
+    pub fn u32(&mut self) -> Option<u32> {
+        self.take(4)?.try_into().ok().map(u32::from_be_bytes)
+    }
+
+    /// A byte.
+    pub fn u8(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    /// Whether everything was read.
+    pub fn is_done(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// The length of an encrypted pickle of `raw_length` bytes (libolm's
+/// `_olm_enc_output_length`, exported for libolm's unit tests).
+#[unsafe(no_mangle)]
+pub extern "C" fn _olm_enc_output_length(raw_length: usize) -> usize {
+    encrypted_len(raw_length)
+}
+
+/// Where in an output buffer a raw pickle of `raw_length` bytes goes before
+/// [`_olm_enc_output`] encrypts it in place (libolm's `_olm_enc_output_pos`,
+/// exported for libolm's unit tests).
+#[unsafe(no_mangle)]
+pub extern "C" fn _olm_enc_output_pos(output: *mut u8, raw_length: usize) -> *mut u8 {
+    let encrypted = cbc_len(raw_length).saturating_add(MAC_LEN);
+    output.wrapping_add(b64_len(encrypted).saturating_sub(encrypted))
+}
+
+/// Encrypts the raw pickle of `raw_length` bytes found at
+/// `_olm_enc_output_pos(output, raw_length)` and writes the pickle at the
+/// start of `output`, which holds `_olm_enc_output_length(raw_length)`
+/// bytes. Returns the pickle's length (libolm's `_olm_enc_output`, exported
+/// for libolm's unit tests).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _olm_enc_output(
+    key: *const u8,
+    key_length: usize,
+    output: *mut u8,
+    raw_length: usize,
+) -> usize {
+    let total = encrypted_len(raw_length);
+    if output.is_null() || total == usize::MAX {
+        return usize::MAX;
+    }
+    let start = _olm_enc_output_pos(output, raw_length);
+    // SAFETY: the function's contract: `output` holds `total` writable
+    // bytes, the caller wrote `raw_length` bytes at the position this library
+    // named inside them, and `key_length` bytes are readable at `key`. The
+    // raw bytes are copied out (below) before the output is written.
+    let (key, raw, out) = unsafe {
+        (
+            In::new(key.cast(), key_length),
+            In::new(start.cast::<c_void>(), raw_length),
+            Out::new(output.cast(), total),
+        )
+    };
+    std::panic::catch_unwind(|| {
+        let raw = Zeroizing::new(raw.bytes().to_vec());
+        let pickle = encrypt(key.bytes(), &raw);
+        out.write(pickle.as_bytes()).unwrap_or(usize::MAX)
+    })
+    .unwrap_or(usize::MAX)
+}
+
+/// Decrypts the pickle of `b64_length` bytes at `input` in place: the raw
+/// pickle is written at the start of `input`. Returns its length, or
+/// `olm_error()` after storing the reason in `*last_error` when that is not
+/// null (libolm's `_olm_enc_input`, exported for libolm's unit tests).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _olm_enc_input(
+    key: *const u8,
+    key_length: usize,
+    input: *mut u8,
+    b64_length: usize,
+    last_error: *mut u32,
+) -> usize {
+    // SAFETY: the function's contract: `key_length` readable bytes at `key`,
+    // `b64_length` readable and writable ones at `input`, which is read
+    // completely before it is written; `last_error` is null or writable.
+    let (key, pickle, out, error_out) = unsafe {
+        (
+            In::new(key.cast(), key_length),
+            In::new(input.cast::<c_void>(), b64_length),
+            Out::new(input.cast(), b64_length),
+            Out::new(last_error.cast(), size_of::<u32>()),
+        )
+    };
+    let outcome = std::panic::catch_unwind(|| {
+        let body = decrypt(key.bytes(), pickle.bytes())?;
+        // A body is always shorter than its base64.
+        out.write(&body)
+    })
+    .unwrap_or(Err(crate::object::PANIC_CODE));
+    outcome.unwrap_or_else(|code| {
+        let _ = error_out.write(&(code as u32).to_ne_bytes());
+        usize::MAX
+    })
+}
+
+/// The libolm error code for a pickle the core crate refused.
+pub fn pickle_error(error: olm_core::PickleError) -> OlmErrorCode {
+    use olm_core::PickleError;
+    match error {
+        PickleError::Base64(_) => OlmErrorCode::InvalidBase64,
+        PickleError::Mac => OlmErrorCode::BadAccountKey,
+        PickleError::Version(_) => OlmErrorCode::UnknownPickleVersion,
+        PickleError::LegacyAccount => OlmErrorCode::BadLegacyAccountPickle,
+        PickleError::TrailingData(_) => OlmErrorCode::PickleExtraData,
+        _ => OlmErrorCode::CorruptedPickle,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// protocol-notes §5.1 (libolm's test_pk.cpp): a PkDecryption pickle
+    /// with key `secret_key`.
+    const PK_PICKLE: &str = "qx37WTQrjZLz5tId/uBX9B3/okqAbV1ofl9UnHKno1eipByCpXleAAlAZoJgYnCDOQZDQWzo3luTSfkF9pU1mOILCbbouubs6TVeDyPfgGD9i86J8irHjA";
+
+    #[test]
+    fn round_trip_with_libolm_pickle() {
+        let body = decrypt(b"secret_key", PK_PICKLE.as_bytes()).unwrap();
+        assert_eq!(body.len(), 68);
+        assert_eq!(body[..4], [0, 0, 0, 1]);
+        assert_eq!(encrypt(b"secret_key", &body), PK_PICKLE);
+        assert_eq!(encrypted_len(68), PK_PICKLE.len());
+        assert_eq!(
+            decrypt(b"wrong", PK_PICKLE.as_bytes()).unwrap_err(),
+            OlmErrorCode::BadAccountKey
+        );
+        assert_eq!(decrypt(b"", b"!!!!").unwrap_err(), OlmErrorCode::InvalidBase64);
+    }
+
+    #[test]
+    fn enc_functions_in_place() {
+        let raw = b"some raw pickle";
+        let total = _olm_enc_output_length(raw.len());
+        let mut buffer = vec![0u8; total];
+        let pos = _olm_enc_output_pos(buffer.as_mut_ptr(), raw.len());
+        let offset = pos as usize - buffer.as_ptr() as usize;
+        buffer[offset..offset + raw.len()].copy_from_slice(raw);
+        // SAFETY: the buffer holds `total` bytes.
+        let written = unsafe { _olm_enc_output(b"k".as_ptr(), 1, buffer.as_mut_ptr(), raw.len()) };
+        assert_eq!(written, total);
+        assert_eq!(buffer, encrypt(b"k", raw).as_bytes());
+        let mut error = 0u32;
+        // SAFETY: as above.
+        let len = unsafe { _olm_enc_input(b"k".as_ptr(), 1, buffer.as_mut_ptr(), total, &mut error) };
+        assert_eq!(&buffer[..len], raw);
+        let mut garbage = *b"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        // SAFETY: as above.
+        let len = unsafe { _olm_enc_input(b"k".as_ptr(), 1, garbage.as_mut_ptr(), garbage.len(), &mut error) };
+        assert_eq!(len, usize::MAX);
+        assert_eq!(error, OlmErrorCode::BadAccountKey as u32);
+    }
+}

@@ -47,6 +47,8 @@ pub mod pk;
 mod rng;
 pub mod sas;
 pub mod session;
+#[cfg(test)]
+mod tests;
 pub mod utility;
 
 use std::ffi::c_void;

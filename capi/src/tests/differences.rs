@@ -3,11 +3,9 @@
 //! backs a line of docs/libolm-drop-in.md. Everything goes through the
 //! exported `extern "C"` functions.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
-
 use std::ffi::{CStr, c_void};
 
-use olm::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
+use crate::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
 
 fn vp(bytes: &[u8]) -> *const c_void {
     bytes.as_ptr().cast()
@@ -19,7 +17,7 @@ fn vm(bytes: &mut [u8]) -> *mut c_void {
 
 fn name(code: u32) -> String {
     // SAFETY: a static NUL-terminated string.
-    unsafe { CStr::from_ptr(olm::_olm_error_to_string(code)) }
+    unsafe { CStr::from_ptr(crate::_olm_error_to_string(code)) }
         .to_string_lossy()
         .into_owned()
 }
@@ -445,8 +443,8 @@ fn library_version() {
     let (mut major, mut minor, mut patch) = (0, 0, 0);
     // SAFETY: three writable bytes, then nulls.
     unsafe {
-        olm::olm_get_library_version(&mut major, &mut minor, &mut patch);
-        olm::olm_get_library_version(std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        crate::olm_get_library_version(&mut major, &mut minor, &mut patch);
+        crate::olm_get_library_version(std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
     }
     assert_eq!((major, minor, patch), (3, 2, 7));
 }

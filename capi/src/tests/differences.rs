@@ -288,6 +288,25 @@ fn low_order_keys_are_refused() {
             olm_error()
         );
         assert_eq!(name(olm_pk_encryption_last_error_code(encryption)), "INVALID_BASE64");
+        // A backup entry whose ephemeral key is low order.
+        let (_d, decryption) = memory(olm_pk_decryption_size(), olm_pk_decryption);
+        let mut public = [0u8; 43];
+        olm_pk_key_from_private(decryption, vm(&mut public), 43, vp(&[5u8; 32]), 32);
+        let mut ciphertext = b"AAAAAAAAAAAAAAAAAAAAAA".to_vec();
+        let mut plaintext = [0u8; 16];
+        let ret = olm_pk_decrypt(
+            decryption,
+            vp(zero.as_bytes()),
+            43,
+            vp(b"AAAAAAAAAAA"),
+            11,
+            vm(&mut ciphertext),
+            22,
+            vm(&mut plaintext),
+            16,
+        );
+        assert_eq!(ret, olm_error());
+        assert_eq!(name(olm_pk_decryption_last_error_code(decryption)), "BAD_MESSAGE_MAC");
     }
 }
 

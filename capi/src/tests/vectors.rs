@@ -1464,6 +1464,8 @@ fn known_answer_vectors() {
     }
 
     let (mut passed, mut failed) = (0, 0);
+    // On a line of its own, after the harness's progress output.
+    println!();
     for (kind, (ok, bad)) in &tallies {
         println!("capi vectors: {kind} {ok} passed, {bad} failed");
         passed += ok;

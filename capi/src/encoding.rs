@@ -57,6 +57,47 @@ pub fn decode(input: &[u8]) -> Result<Zeroizing<Vec<u8>>, OlmErrorCode> {
         .map_err(|_| OlmErrorCode::InvalidBase64)
 }
 
+/// Decodes a base64 message (Olm, pre-key or Megolm) exactly as libolm
+/// does: only a length no encoding has (`len % 4 == 1`) is `INVALID_BASE64`;
+/// any other byte, `=` included, is decoded through libolm's table, where a
+/// byte outside the alphabet sets all the bits it touches. Garbage then
+/// fails to parse or to authenticate, with the error libolm gives for it.
+///
+/// Lenient only for messages: they are public and authenticated, so how
+/// their characters decode changes nothing but which error a corrupt one
+/// gets. Keys and pickles keep the strict decoder.
+pub fn decode_message(input: &[u8]) -> Result<Vec<u8>, OlmErrorCode> {
+    /// libolm's value of a character (its low seven bits), 0xFF outside the
+    /// alphabet.
+    fn value(c: u8) -> u32 {
+        let c = c & 0x7F;
+        u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => 0xFF,
+        })
+    }
+    let len = b64_decoded_len(input.len()).ok_or(OlmErrorCode::InvalidBase64)?;
+    let mut out = Vec::with_capacity(len);
+    let mut chunks = input.chunks_exact(4);
+    for chunk in &mut chunks {
+        let v = chunk.iter().fold(0u32, |v, &c| (v << 6) | value(c));
+        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+    }
+    match *chunks.remainder() {
+        [a, b] => out.push((((value(a) << 6) | value(b)) >> 4) as u8),
+        [a, b, c] => {
+            let v = ((((value(a) << 6) | value(b)) << 6) | value(c)) >> 2;
+            out.extend_from_slice(&[(v >> 8) as u8, v as u8]);
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
 /// Decodes a Curve25519 key given as exactly 43 characters of base64, as
 /// libolm requires of the keys passed to session functions.
 pub fn curve25519_key(input: &[u8]) -> Result<Curve25519PublicKey, OlmErrorCode> {
@@ -116,6 +157,26 @@ mod tests {
         assert_eq!(varint_len(u32::MAX as usize), 5);
         assert_eq!(cbc_len(0), 16);
         assert_eq!(cbc_len(16), 32);
+    }
+
+    #[test]
+    fn messages_decode_as_libolm_decodes_them() {
+        // Valid base64 decodes as usual.
+        for raw in [&b""[..], b"a", b"ab", b"abc", b"abcd", &[0xFF; 37]] {
+            let encoded = olm_core::base64_encode(raw);
+            assert_eq!(decode_message(encoded.as_bytes()).unwrap(), raw);
+        }
+        // Only an impossible length is refused.
+        assert_eq!(decode_message(b"AAAAA"), Err(OlmErrorCode::InvalidBase64));
+        // Trailing bits are dropped, as libolm drops them.
+        assert_eq!(decode_message(b"AB").unwrap(), [0]);
+        // Outside the alphabet, a character sets every bit it touches
+        // (libolm's table holds 0xFF there), and only its low 7 bits count.
+        assert_eq!(decode_message(b"AA=A").unwrap(), [0x00, 0x3F, 0xC0]);
+        assert_eq!(decode_message(b"=AAA").unwrap(), [0xFC, 0, 0]);
+        assert_eq!(decode_message(b"\xc1\xe1AA"), decode_message(b"AaAA"));
+        assert_eq!(decode_message(b"A=").unwrap(), [0x0F]);
+        assert_eq!(decode_message(b"AA=").unwrap(), [0x00, 0x3F]);
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub(crate) fn decode_error(error: DecodeError) -> OlmErrorCode {
     }
 }
 
+/// The version byte of Olm messages (and of pre-key messages).
+const MESSAGE_VERSION: u8 = 3;
+
 /// The chain indices a libolm session pickle records.
 struct ChainIndices {
     /// The sending chain's, if there is one.
@@ -277,7 +280,7 @@ pub unsafe extern "C" fn olm_create_outbound_session(
 
 /// Parses a base64 pre-key message.
 fn pre_key_message(message: &[u8]) -> Result<PreKeyMessage, OlmErrorCode> {
-    PreKeyMessage::from_bytes(&encoding::decode(message)?).map_err(decode_error)
+    PreKeyMessage::from_bytes(&encoding::decode_message(message)?).map_err(decode_error)
 }
 
 /// `olm_create_inbound_session` and its `_from` variant.
@@ -415,7 +418,7 @@ fn matches(state: Option<&SessionState>, their_identity_key: Option<In>, message
         Some(key) => Some(encoding::curve25519_key(key.bytes())?),
         None => None,
     };
-    let bytes = encoding::decode(message.bytes())?;
+    let bytes = encoding::decode_message(message.bytes())?;
     let Ok(message) = PreKeyMessage::from_bytes(&bytes) else {
         return Ok(0);
     };
@@ -574,7 +577,7 @@ pub unsafe extern "C" fn olm_encrypt(
 
 /// Parses a base64 message of type `message_type`.
 fn parse(message_type: usize, message: &[u8]) -> Result<OlmMessage, OlmErrorCode> {
-    let bytes = encoding::decode(message)?;
+    let bytes = encoding::decode_message(message)?;
     OlmMessage::from_parts(message_type, &bytes).map_err(decode_error)
 }
 
@@ -597,7 +600,25 @@ pub unsafe extern "C" fn olm_decrypt_max_plaintext_length(
     // SAFETY: the message is readable for its length.
     let message = unsafe { In::new(message, message_length) };
     call!(SessionKind, session, |_: &mut Object<SessionKind>| {
-        Ok(max_plaintext_len(&parse(message_type, message.bytes())?))
+        let mut bytes = encoding::decode_message(message.bytes())?;
+        let message = match OlmMessage::from_parts(message_type, &bytes) {
+            // libolm does not look at the (outer) version here, only for the
+            // ciphertext: the version is reported by `olm_decrypt`.
+            Err(DecodeError::Version { .. }) => {
+                if let Some(version) = bytes.first_mut() {
+                    *version = MESSAGE_VERSION;
+                }
+                OlmMessage::from_parts(message_type, &bytes)
+            }
+            parsed => parsed,
+        }
+        .map_err(|e| match e {
+            // A pre-key message's inner version.
+            DecodeError::Version { .. } => OlmErrorCode::BadMessageVersion,
+            // Whatever else is wrong, libolm finds no ciphertext.
+            _ => OlmErrorCode::BadMessageFormat,
+        })?;
+        Ok(max_plaintext_len(&message))
     })
 }
 

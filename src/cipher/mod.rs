@@ -114,11 +114,30 @@ impl CipherKeys {
 
     /// Decrypts a ciphertext whose MAC the caller has already checked.
     pub(crate) fn decrypt(&self, ciphertext: &[u8]) -> Result<Vec<u8>, CipherError> {
-        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(AES_BLOCK) {
+        let mut out = ciphertext.to_vec();
+        match self.decrypt_in_place(&mut out) {
+            Ok(len) => {
+                out.truncate(len);
+                Ok(out)
+            }
+            Err(e) => {
+                out.zeroize();
+                Err(e)
+            }
+        }
+    }
+
+    /// Decrypts, in place, a ciphertext whose MAC the caller has already
+    /// checked, and returns the plaintext's length: the plaintext is
+    /// `buf[..len]`. Spares a copy where the caller owns the buffer (pickles),
+    /// which must then wipe it.
+    pub(crate) fn decrypt_in_place(&self, buf: &mut [u8]) -> Result<usize, CipherError> {
+        if buf.is_empty() || !buf.len().is_multiple_of(AES_BLOCK) {
             return Err(CipherError::Length);
         }
         cbc::Decryptor::<Aes256>::new(&self.aes_key.into(), &self.iv.into())
-            .decrypt_padded_vec::<Pkcs7>(ciphertext)
+            .decrypt_padded::<Pkcs7>(buf)
+            .map(<[u8]>::len)
             .map_err(|_| CipherError::Padding)
     }
 }

@@ -72,8 +72,10 @@ pub(crate) fn seal<R: CryptoRng + ?Sized>(
 
 /// Opens a pickle of `kind`, returning its body.
 pub(crate) fn open(kind: Kind, pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Zeroizing<Vec<u8>>, PickleError> {
-    let bytes = base64_decode(pickle)?;
-    let (header, rest) = bytes.split_at_checked(HEADER_LEN).ok_or(PickleError::Truncated)?;
+    // Decrypted in place: the buffer holds the body afterwards, so it is
+    // wiped on drop.
+    let mut bytes = Zeroizing::new(base64_decode(pickle)?);
+    let (header, _) = bytes.split_at_checked(HEADER_LEN).ok_or(PickleError::Truncated)?;
     let (version, header_rest) = header.split_first().ok_or(PickleError::Truncated)?;
     let (stored_kind, nonce) = header_rest.split_first().ok_or(PickleError::Truncated)?;
     if *version != VERSION {
@@ -82,20 +84,24 @@ pub(crate) fn open(kind: Kind, pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> R
     if *stored_kind != kind as u8 {
         return Err(PickleError::Invalid("the pickle holds another kind of object"));
     }
+    let keys = keys(kind, nonce, key);
     let authenticated_len = bytes
         .len()
         .checked_sub(MAC_LEN)
         .filter(|&l| l >= HEADER_LEN)
         .ok_or(PickleError::Truncated)?;
-    let (authenticated, mac) = bytes.split_at(authenticated_len);
-    let keys = keys(kind, nonce, key);
+    let (authenticated, mac) = bytes.split_at_mut(authenticated_len);
     keys.verify_truncated_mac(authenticated, mac)
         .map_err(|_| PickleError::Mac)?;
-    let ciphertext = rest.get(..rest.len().saturating_sub(MAC_LEN)).unwrap_or_default();
-    keys.decrypt(ciphertext).map(Zeroizing::new).map_err(|e| match e {
+    let ciphertext = authenticated.get_mut(HEADER_LEN..).unwrap_or_default();
+    let len = keys.decrypt_in_place(ciphertext).map_err(|e| match e {
         CipherError::Mac => PickleError::Mac,
         CipherError::Length | CipherError::Padding => PickleError::Invalid("bad ciphertext length or padding"),
-    })
+    })?;
+    // The body moves to the front of the buffer.
+    bytes.copy_within(HEADER_LEN..HEADER_LEN + len, 0);
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 #[cfg(test)]

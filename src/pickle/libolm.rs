@@ -32,17 +32,21 @@ pub(crate) fn encrypt(key: &[u8], body: &[u8]) -> String {
 
 /// Checks and decrypts a libolm pickle, returning its body.
 pub(crate) fn decrypt(key: &[u8], pickle: &str) -> Result<Zeroizing<Vec<u8>>, PickleError> {
-    let bytes = base64_decode(pickle)?;
+    // Decrypted in place: the buffer holds the body afterwards, so it is
+    // wiped on drop.
+    let mut bytes = Zeroizing::new(base64_decode(pickle)?);
     let ciphertext_len = bytes
         .len()
         .checked_sub(TRUNCATED_MAC_LEN)
         .ok_or(PickleError::Truncated)?;
-    let (ciphertext, mac) = bytes.split_at(ciphertext_len);
+    let (ciphertext, mac) = bytes.split_at_mut(ciphertext_len);
     let keys = CipherKeys::derive(key, PICKLE_INFO);
     keys.verify_truncated_mac(ciphertext, mac)
         .map_err(|_| PickleError::Mac)?;
-    keys.decrypt(ciphertext).map(Zeroizing::new).map_err(|e| match e {
+    let len = keys.decrypt_in_place(ciphertext).map_err(|e| match e {
         CipherError::Mac => PickleError::Mac,
         CipherError::Length | CipherError::Padding => PickleError::Invalid("bad ciphertext length or padding"),
-    })
+    })?;
+    bytes.truncate(len);
+    Ok(bytes)
 }

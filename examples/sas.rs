@@ -136,7 +136,7 @@ fn show(name: &str, bytes: &SasBytes) -> Result<String, String> {
     }
     let (a, b, c) = bytes.decimals();
     println!("   {name:<5} sees: {}", line.trim_end());
-    println!("   {name:<5} or the numbers {a} {b} {c}");
+    println!("   {name:<5} sees: {a} {b} {c} (the decimal form)");
     Ok(format!("{line}{a} {b} {c}"))
 }
 

@@ -246,6 +246,19 @@ fn pickle_sizes() {
         .create_inbound_session(alice.curve25519_key(), &first)
         .unwrap()
         .session;
+    // Received on a new chain, not replied yet: no sending chain, the one
+    // state where our envelope outweighs what the body saves.
+    let libolm = b.to_libolm_pickle(b"k").unwrap();
+    let theirs = vz::Session::from_libolm_pickle(&libolm, b"k")
+        .unwrap()
+        .pickle()
+        .encrypt(&key);
+    check(
+        "session, no sending chain",
+        b.pickle(&key).len(),
+        libolm.len(),
+        theirs.len(),
+    );
     for step in 0..10 {
         let (sender, receiver) = if step % 2 == 0 {
             (&mut b, &mut a)

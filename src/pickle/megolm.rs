@@ -159,20 +159,21 @@ impl InboundGroupSession {
     }
 
     /// Pickles the session in our format, drawing the 16-byte nonce from
-    /// `rng`. The cache of the latest ratchet is kept only when it differs
-    /// from the first known one.
+    /// `rng`.
+    ///
+    /// The latest-ratchet cache is left out, as vodozemac leaves it out: it
+    /// only spares work, a second 128-byte ratchet would make the pickle
+    /// larger than libolm's, and the first decryption after loading rebuilds
+    /// it with the same one jump from the first known index. Every message
+    /// decrypts exactly as before.
     pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
-        let mut w = Writer::with_capacity(310);
+        let mut w = Writer::with_capacity(180);
         w.u8(CONFIG_V1);
         write_ratchet(&mut w, &self.initial, false);
         w.bytes(self.signing_key.as_bytes());
         w.bool(self.verified);
-        if self.latest.index() == self.initial.index() {
-            w.u8(0);
-        } else {
-            w.u8(1);
-            write_ratchet(&mut w, &self.latest, false);
-        }
+        // No cache follows (a pickle with one is still read).
+        w.u8(0);
         envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
     }
 
@@ -292,19 +293,39 @@ mod tests {
         );
         assert_eq!(restored.encrypt("same").to_bytes(), outbound.encrypt("same").to_bytes());
 
+        // The cache (at 3) is left out of our pickle and rebuilt by the
+        // first decryption ahead of it.
         let pickle = inbound.pickle_with_rng(&key, &mut rng);
         let mut back = InboundGroupSession::from_pickle(&pickle, &key).unwrap();
-        assert_eq!(
-            back.to_libolm_pickle(b"k").unwrap(),
-            inbound.to_libolm_pickle(b"k").unwrap()
-        );
+        assert_eq!(back.latest_index(), 0);
         let mut via_libolm =
             InboundGroupSession::from_libolm_pickle(&inbound.to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+        assert_eq!(via_libolm.latest_index(), 3);
         for message in &messages {
             assert_eq!(back.decrypt(message).unwrap(), inbound.decrypt(message).unwrap());
             assert_eq!(via_libolm.decrypt(message).unwrap(), inbound.decrypt(message).unwrap());
         }
+        assert_eq!(
+            back.to_libolm_pickle(b"k").unwrap(),
+            inbound.to_libolm_pickle(b"k").unwrap()
+        );
         assert!(back.is_verified());
+
+        // A pickle that carries a cache (flag 1) is still read, cache and all.
+        let mut w = Writer::with_capacity(320);
+        w.u8(CONFIG_V1);
+        write_ratchet(&mut w, &inbound.initial, false);
+        w.bytes(inbound.signing_key.as_bytes());
+        w.bool(inbound.verified);
+        w.u8(1);
+        write_ratchet(&mut w, &inbound.latest, false);
+        let with_cache = envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), &key, &mut rng);
+        let read = InboundGroupSession::from_pickle(&with_cache, &key).unwrap();
+        assert_eq!(read.latest_index(), 4);
+        assert_eq!(
+            read.to_libolm_pickle(b"k").unwrap(),
+            inbound.to_libolm_pickle(b"k").unwrap()
+        );
 
         let imported = InboundGroupSession::import(&inbound.export_at(2).unwrap(), SessionConfig::version_1());
         let back = InboundGroupSession::from_pickle(&imported.pickle_with_rng(&key, &mut rng), &key).unwrap();

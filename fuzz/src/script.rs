@@ -144,16 +144,29 @@ mod ours {
 
         /// Everything but the generator, as libolm's deterministic pickles.
         fn snapshot(&self) -> Vec<Option<String>> {
+            self.snapshot_with(true)
+        }
+
+        /// The state as libolm's pickles. Without `caches`, inbound group
+        /// sessions are compared by what they keep in our format, which
+        /// leaves out the latest-ratchet cache: their first known ratchet
+        /// (as an export) and whether they are verified.
+        fn snapshot_with(&self, caches: bool) -> Vec<Option<String>> {
             let mut state = vec![
                 self.account.to_libolm_pickle(LIBOLM_KEY).ok(),
                 self.session.as_ref().and_then(|s| s.to_libolm_pickle(LIBOLM_KEY).ok()),
                 self.group.as_ref().and_then(|g| g.to_libolm_pickle(LIBOLM_KEY).ok()),
             ];
-            state.extend(
-                self.inbound
-                    .iter()
-                    .map(|i| i.as_ref().and_then(|i| i.to_libolm_pickle(LIBOLM_KEY).ok())),
-            );
+            state.extend(self.inbound.iter().map(|i| {
+                i.as_ref().and_then(|i| {
+                    if caches {
+                        i.to_libolm_pickle(LIBOLM_KEY).ok()
+                    } else {
+                        let export = i.export_at_first_known_index().to_base64();
+                        Some(format!("{} {}", export.as_str(), i.is_verified()))
+                    }
+                })
+            }));
             state
         }
 
@@ -234,7 +247,9 @@ mod ours {
         }
 
         fn reload(&mut self, how: u8) {
-            let before = self.snapshot();
+            // Our format leaves out inbound sessions' caches (libolm's keeps them).
+            let caches = how & 1 == 0;
+            let before = self.snapshot_with(caches);
             if how & 1 == 0 {
                 let pickle = self.account.to_libolm_pickle(LIBOLM_KEY).expect("pickles");
                 self.account = Account::from_libolm_pickle(&pickle, LIBOLM_KEY).expect("reads back");
@@ -270,7 +285,11 @@ mod ours {
                     }
                 }
             }
-            assert_eq!(self.snapshot(), before, "a pickle round trip changed the state");
+            assert_eq!(
+                self.snapshot_with(caches),
+                before,
+                "a pickle round trip changed the state"
+            );
         }
 
         fn group_encrypt(&mut self, plaintext: &[u8]) -> Vec<u8> {

@@ -109,14 +109,8 @@ pub unsafe extern "C" fn olm_pickle_account(
     // lengths (the crate's contract).
     let (key, pickled) = unsafe { (In::new(key, key_length), Out::new(pickled, pickled_length)) };
     call!(AccountKind, account, |object: &mut Object<AccountKind>| {
-        let pickle = match object.state() {
-            Ok(account) => Zeroizing::new(
-                account
-                    .to_libolm_pickle(key.bytes())
-                    .map_err(|_| OlmErrorCode::CorruptedPickle)?,
-            ),
-            Err(_) => Zeroizing::new(envelope::encrypt(key.bytes(), &empty_body())),
-        };
+        let live = object.state().ok().map(|account| account.to_libolm_pickle(key.bytes()));
+        let pickle = envelope::pickle(key.bytes(), &empty_body(), live)?;
         pickled.write(pickle.as_bytes())
     })
 }
@@ -133,14 +127,10 @@ pub unsafe extern "C" fn olm_unpickle_account(
     // SAFETY: the key and the pickle are readable for their lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), In::new(pickled, pickled_length)) };
     call!(AccountKind, account, |object: &mut Object<AccountKind>| {
-        let body = envelope::decrypt(key.bytes(), pickled.bytes())?;
-        if envelope::is_empty_body(&body, &empty_body())? {
-            object.replace(None);
-            return Ok(pickled_length);
-        }
-        let text = std::str::from_utf8(pickled.bytes()).map_err(|_| OlmErrorCode::InvalidBase64)?;
-        let restored = Account::from_libolm_pickle(text, key.bytes()).map_err(envelope::pickle_error)?;
-        object.replace(Some(restored));
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &empty_body(), |text, _| {
+            Account::from_libolm_pickle(text, key.bytes())
+        })?;
+        object.replace(restored);
         Ok(pickled_length)
     })
 }

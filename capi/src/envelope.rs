@@ -1,7 +1,6 @@
-//! libolm's pickle encryption, the same for every object: AES-256-CBC, an
-//! HMAC-SHA-256 of the ciphertext truncated to 8 bytes, keys and IV from
-//! HKDF-SHA-256 of the pickle key (any bytes) under the label `Pickle`, all
-//! in unpadded base64.
+//! libolm's pickle encryption, the same for every object, through the core
+//! crate's cipher (`olm::pickle::libolm_encrypt`/`libolm_decrypt`), with
+//! libolm's error codes.
 //!
 //! The objects themselves are pickled by the core crate (`to_libolm_pickle`,
 //! `from_libolm_pickle`). This module is for what the core does not cover:
@@ -13,98 +12,40 @@
 
 use std::ffi::c_void;
 
-use aes::Aes256;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
-use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
-use olm_core::base64_encode;
-use sha2::Sha256;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use olm_core::{
+    PickleError,
+    pickle::{libolm_decrypt, libolm_encrypt},
+};
+use zeroize::Zeroizing;
 
 use crate::{
     buf::{In, Out},
-    encoding::{self, b64_len, cbc_len},
+    encoding::{b64_len, cbc_len},
     error::OlmErrorCode,
 };
 
-const INFO: &[u8] = b"Pickle";
 const MAC_LEN: usize = 8;
-
-#[derive(Zeroize, ZeroizeOnDrop)]
-struct Keys {
-    aes: [u8; 32],
-    mac: [u8; 32],
-    iv: [u8; 16],
-}
-
-impl Keys {
-    fn derive(key: &[u8]) -> Self {
-        let mut okm = Zeroizing::new([0u8; 80]);
-        // 80 bytes is far below HKDF's limit, so expansion cannot fail.
-        let _ = Hkdf::<Sha256>::new(None, key).expand(INFO, okm.as_mut_slice());
-        let mut keys = Self {
-            aes: [0; 32],
-            mac: [0; 32],
-            iv: [0; 16],
-        };
-        let (aes, rest) = okm.split_at(32);
-        let (mac, iv) = rest.split_at(32);
-        keys.aes.copy_from_slice(aes);
-        keys.mac.copy_from_slice(mac);
-        keys.iv.copy_from_slice(iv);
-        keys
-    }
-
-    fn hmac(&self) -> Hmac<Sha256> {
-        // HMAC pads keys to its 64-byte block; padding here keeps the
-        // fixed-size (infallible) constructor.
-        let mut block = Zeroizing::new([0u8; 64]);
-        if let Some(head) = block.get_mut(..32) {
-            head.copy_from_slice(&self.mac);
-        }
-        <Hmac<Sha256> as KeyInit>::new(&(*block).into())
-    }
-}
 
 /// The length of the pickle of a `raw`-byte body.
 pub const fn encrypted_len(raw: usize) -> usize {
     b64_len(cbc_len(raw).saturating_add(MAC_LEN))
 }
 
-/// Encrypts a pickle body.
+/// Encrypts a pickle body (the core crate's libolm pickle cipher).
 pub fn encrypt(key: &[u8], body: &[u8]) -> String {
-    let keys = Keys::derive(key);
-    let mut out = Zeroizing::new(vec![0u8; cbc_len(body.len())]);
-    // The buffer is sized for the padded body, so padding cannot fail.
-    let _ = cbc::Encryptor::<Aes256>::new(&keys.aes.into(), &keys.iv.into())
-        .encrypt_padded_b2b::<Pkcs7>(body, out.as_mut_slice());
-    let mut mac = keys.hmac();
-    mac.update(&out);
-    let tag = mac.finalize().into_bytes();
-    out.extend_from_slice(tag.get(..MAC_LEN).unwrap_or_default());
-    base64_encode(out.as_slice())
+    libolm_encrypt(key, body)
 }
 
 /// Checks and decrypts a pickle, returning its body: `INVALID_BASE64` for
 /// bad base64, `BAD_ACCOUNT_KEY` when the MAC does not match (wrong key or
-/// altered pickle), `CORRUPTED_PICKLE` for a ciphertext that is not whole
-/// blocks with valid padding.
+/// altered pickle) or the pickle is shorter than its MAC, `CORRUPTED_PICKLE`
+/// for a ciphertext that is not whole blocks with valid padding.
 pub fn decrypt(key: &[u8], pickle: &[u8]) -> Result<Zeroizing<Vec<u8>>, OlmErrorCode> {
-    let bytes = encoding::decode(pickle)?;
-    let ciphertext_len = bytes.len().checked_sub(MAC_LEN).ok_or(OlmErrorCode::BadAccountKey)?;
-    let (ciphertext, tag) = bytes.split_at(ciphertext_len);
-    let keys = Keys::derive(key);
-    let mut mac = keys.hmac();
-    mac.update(ciphertext);
-    mac.verify_truncated_left(tag)
-        .map_err(|_| OlmErrorCode::BadAccountKey)?;
-    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
-        return Err(OlmErrorCode::CorruptedPickle);
-    }
-    cbc::Decryptor::<Aes256>::new(&keys.aes.into(), &keys.iv.into())
-        .decrypt_padded_vec::<Pkcs7>(ciphertext)
-        .map(Zeroizing::new)
-        .map_err(|_| OlmErrorCode::CorruptedPickle)
+    let pickle = std::str::from_utf8(pickle).map_err(|_| OlmErrorCode::InvalidBase64)?;
+    libolm_decrypt(key, pickle).map_err(|error| match error {
+        PickleError::Truncated => OlmErrorCode::BadAccountKey,
+        error => pickle_error(error),
+    })
 }
 
 /// The body libolm pickles for an object that was never set up: its
@@ -128,6 +69,37 @@ pub fn is_empty_body(body: &[u8], empty: &[u8]) -> Result<bool, OlmErrorCode> {
     } else {
         Ok(false)
     }
+}
+
+/// The libolm pickle of an object (`Some`, as the core crate wrote it), or
+/// of one that was never set up (`None`; `empty` is that body).
+pub fn pickle(
+    key: &[u8],
+    empty: &[u8],
+    object: Option<Result<String, PickleError>>,
+) -> Result<Zeroizing<String>, OlmErrorCode> {
+    match object {
+        Some(pickle) => pickle.map(Zeroizing::new).map_err(|_| OlmErrorCode::CorruptedPickle),
+        None => Ok(Zeroizing::new(encrypt(key, empty))),
+    }
+}
+
+/// Reads the libolm pickle of an object: `Ok(None)` for the pickle of one
+/// that was never set up (`empty` is that body), else what `read` makes of
+/// the pickle (as text) and its decrypted body.
+pub fn unpickle<T>(
+    key: &[u8],
+    pickle: &[u8],
+    empty: &[u8],
+    read: impl FnOnce(&str, &[u8]) -> Result<T, PickleError>,
+) -> Result<Option<T>, OlmErrorCode> {
+    let body = decrypt(key, pickle)?;
+    if is_empty_body(&body, empty)? {
+        return Ok(None);
+    }
+    // `decrypt` accepted it, so it is base64 text.
+    let text = std::str::from_utf8(pickle).map_err(|_| OlmErrorCode::InvalidBase64)?;
+    read(text, &body).map(Some).map_err(pickle_error)
 }
 
 /// Reads big-endian integers and byte strings from a pickle body.
@@ -255,8 +227,7 @@ pub unsafe extern "C" fn _olm_enc_input(
 }
 
 /// The libolm error code for a pickle the core crate refused.
-pub fn pickle_error(error: olm_core::PickleError) -> OlmErrorCode {
-    use olm_core::PickleError;
+pub fn pickle_error(error: PickleError) -> OlmErrorCode {
     match error {
         PickleError::Base64(_) => OlmErrorCode::InvalidBase64,
         PickleError::Mac => OlmErrorCode::BadAccountKey,

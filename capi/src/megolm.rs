@@ -139,14 +139,8 @@ pub unsafe extern "C" fn olm_pickle_outbound_group_session(
     // lengths (the crate's contract).
     let (key, pickled) = unsafe { (In::new(key, key_length), Out::new(pickled, pickled_length)) };
     call!(OutboundKind, session, |object: &mut Object<OutboundKind>| {
-        let pickle = match object.state() {
-            Ok(session) => Zeroizing::new(
-                session
-                    .to_libolm_pickle(key.bytes())
-                    .map_err(|_| OlmErrorCode::CorruptedPickle)?,
-            ),
-            Err(_) => Zeroizing::new(envelope::encrypt(key.bytes(), &outbound_empty_body())),
-        };
+        let live = object.state().ok().map(|session| session.to_libolm_pickle(key.bytes()));
+        let pickle = envelope::pickle(key.bytes(), &outbound_empty_body(), live)?;
         pickled.write(pickle.as_bytes())
     })
 }
@@ -163,14 +157,10 @@ pub unsafe extern "C" fn olm_unpickle_outbound_group_session(
     // SAFETY: the key and the pickle are readable for their lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), In::new(pickled, pickled_length)) };
     call!(OutboundKind, session, |object: &mut Object<OutboundKind>| {
-        let body = envelope::decrypt(key.bytes(), pickled.bytes())?;
-        if envelope::is_empty_body(&body, &outbound_empty_body())? {
-            object.replace(None);
-            return Ok(pickled_length);
-        }
-        let text = std::str::from_utf8(pickled.bytes()).map_err(|_| OlmErrorCode::InvalidBase64)?;
-        let restored = GroupSession::from_libolm_pickle(text, key.bytes()).map_err(envelope::pickle_error)?;
-        object.replace(Some(restored));
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &outbound_empty_body(), |text, _| {
+            GroupSession::from_libolm_pickle(text, key.bytes())
+        })?;
+        object.replace(restored);
         Ok(pickled_length)
     })
 }
@@ -356,14 +346,10 @@ pub unsafe extern "C" fn olm_unpickle_inbound_group_session(
     // SAFETY: the key and the pickle are readable for their lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), In::new(pickled, pickled_length)) };
     call!(InboundKind, session, |object: &mut Object<InboundKind>| {
-        let body = envelope::decrypt(key.bytes(), pickled.bytes())?;
-        if envelope::is_empty_body(&body, &inbound_empty_body())? {
-            object.replace(None);
-            return Ok(pickled_length);
-        }
-        let text = std::str::from_utf8(pickled.bytes()).map_err(|_| OlmErrorCode::InvalidBase64)?;
-        let session = InboundGroupSession::from_libolm_pickle(text, key.bytes()).map_err(envelope::pickle_error)?;
-        object.replace(Some(InboundState {
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &inbound_empty_body(), |text, _| {
+            InboundGroupSession::from_libolm_pickle(text, key.bytes())
+        })?;
+        object.replace(restored.map(|session| InboundState {
             session,
             decrypted: false,
         }));

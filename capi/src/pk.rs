@@ -275,14 +275,11 @@ pub unsafe extern "C" fn olm_pickle_pk_decryption(
     // lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), Out::new(pickled, pickled_length)) };
     call!(DecryptionKind, decryption, |object: &mut Object<DecryptionKind>| {
-        let pickle = match object.state() {
-            Ok(decryption) => Zeroizing::new(
-                decryption
-                    .to_libolm_pickle(key.bytes())
-                    .map_err(|_| OlmErrorCode::CorruptedPickle)?,
-            ),
-            Err(_) => Zeroizing::new(envelope::encrypt(key.bytes(), &empty_body())),
-        };
+        let live = object
+            .state()
+            .ok()
+            .map(|decryption| decryption.to_libolm_pickle(key.bytes()));
+        let pickle = envelope::pickle(key.bytes(), &empty_body(), live)?;
         pickled.write(pickle.as_bytes())
     })
 }
@@ -312,18 +309,14 @@ pub unsafe extern "C" fn olm_unpickle_pk_decryption(
         if want_public_key {
             out.check(KEY_B64)?;
         }
-        let body = envelope::decrypt(key.bytes(), pickled.bytes())?;
-        let public = if envelope::is_empty_body(&body, &empty_body())? {
-            object.replace(None);
-            // The public key an empty object stores: all zeros.
-            Curve25519PublicKey::from_bytes([0; 32])
-        } else {
-            let text = std::str::from_utf8(pickled.bytes()).map_err(|_| OlmErrorCode::InvalidBase64)?;
-            let restored = PkDecryption::from_libolm_pickle(text, key.bytes()).map_err(envelope::pickle_error)?;
-            let public = restored.public_key();
-            object.replace(Some(restored));
-            public
-        };
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &empty_body(), |text, _| {
+            PkDecryption::from_libolm_pickle(text, key.bytes())
+        })?;
+        // The public key an empty object stores: all zeros.
+        let public = restored
+            .as_ref()
+            .map_or(Curve25519PublicKey::from_bytes([0; 32]), PkDecryption::public_key);
+        object.replace(restored);
         if want_public_key {
             out.write(public.to_base64().as_bytes())?;
         }

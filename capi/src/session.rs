@@ -182,15 +182,11 @@ pub unsafe extern "C" fn olm_pickle_session(
     // lengths (the crate's contract).
     let (key, pickled) = unsafe { (In::new(key, key_length), Out::new(pickled, pickled_length)) };
     call!(SessionKind, session, |object: &mut Object<SessionKind>| {
-        let pickle = match object.state() {
-            Ok(state) => Zeroizing::new(
-                state
-                    .session
-                    .to_libolm_pickle(key.bytes())
-                    .map_err(|_| OlmErrorCode::CorruptedPickle)?,
-            ),
-            Err(_) => Zeroizing::new(envelope::encrypt(key.bytes(), &empty_body())),
-        };
+        let live = object
+            .state()
+            .ok()
+            .map(|state| state.session.to_libolm_pickle(key.bytes()));
+        let pickle = envelope::pickle(key.bytes(), &empty_body(), live)?;
         pickled.write(pickle.as_bytes())
     })
 }
@@ -207,19 +203,21 @@ pub unsafe extern "C" fn olm_unpickle_session(
     // SAFETY: the key and the pickle are readable for their lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), In::new(pickled, pickled_length)) };
     call!(SessionKind, session, |object: &mut Object<SessionKind>| {
-        let body = envelope::decrypt(key.bytes(), pickled.bytes())?;
-        if envelope::is_empty_body(&body, &empty_body())? {
-            object.replace(None);
-            return Ok(pickled_length);
-        }
-        let text = std::str::from_utf8(pickled.bytes()).map_err(|_| OlmErrorCode::InvalidBase64)?;
-        let restored = Session::from_libolm_pickle(text, key.bytes()).map_err(envelope::pickle_error)?;
-        let indices = chain_indices(&body).ok_or(OlmErrorCode::CorruptedPickle)?;
-        let mut state = SessionState::new(restored);
-        if let (Some(index), false) = (indices.sending, state.session.encrypt_needs_randomness()) {
-            state.next_index = index;
-        }
-        object.replace(Some(state));
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &empty_body(), |text, body| {
+            Ok((Session::from_libolm_pickle(text, key.bytes())?, chain_indices(body)))
+        })?;
+        let state = match restored {
+            None => None,
+            Some((session, indices)) => {
+                let indices = indices.ok_or(OlmErrorCode::CorruptedPickle)?;
+                let mut state = SessionState::new(session);
+                if let (Some(index), false) = (indices.sending, state.session.encrypt_needs_randomness()) {
+                    state.next_index = index;
+                }
+                Some(state)
+            }
+        };
+        object.replace(state);
         Ok(pickled_length)
     })
 }

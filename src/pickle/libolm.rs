@@ -18,8 +18,12 @@ use crate::{
 
 const PICKLE_INFO: &[u8] = b"Pickle";
 
-/// Encrypts a libolm pickle body.
-pub(crate) fn encrypt(key: &[u8], body: &[u8]) -> String {
+/// Encrypts a raw libolm pickle body as libolm does, with a pickle key of
+/// any length.
+///
+/// This crate's objects have `to_libolm_pickle`; this is for libolm
+/// pickles of what it does not model, and for tools that inspect them.
+pub fn encrypt(key: &[u8], body: &[u8]) -> String {
     let keys = CipherKeys::derive(key, PICKLE_INFO);
     let mut out = Zeroizing::new(Vec::with_capacity(
         CipherKeys::ciphertext_len(body.len()) + TRUNCATED_MAC_LEN,
@@ -30,8 +34,13 @@ pub(crate) fn encrypt(key: &[u8], body: &[u8]) -> String {
     base64_encode(out.as_slice())
 }
 
-/// Checks and decrypts a libolm pickle, returning its body.
-pub(crate) fn decrypt(key: &[u8], pickle: &str) -> Result<Zeroizing<Vec<u8>>, PickleError> {
+/// Checks the MAC of a libolm pickle and decrypts it, returning its raw
+/// body, wiped on drop.
+///
+/// Fails with [`PickleError::Base64`], [`PickleError::Truncated`] (shorter
+/// than its MAC), [`PickleError::Mac`] (wrong key or altered pickle, nothing
+/// decrypted), or [`PickleError::Invalid`] (bad length or padding).
+pub fn decrypt(key: &[u8], pickle: &str) -> Result<Zeroizing<Vec<u8>>, PickleError> {
     // Decrypted in place: the buffer holds the body afterwards, so it is
     // wiped on drop.
     let mut bytes = Zeroizing::new(base64_decode(pickle)?);

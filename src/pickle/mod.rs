@@ -36,6 +36,8 @@ mod codec;
 mod envelope;
 #[cfg(feature = "libolm-compat")]
 mod libolm;
+#[cfg(feature = "libolm-compat")]
+pub use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
 mod megolm;
 mod pk;
 mod session;

@@ -84,12 +84,12 @@ pub(crate) fn open(kind: Kind, pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> R
     if *stored_kind != kind as u8 {
         return Err(PickleError::Invalid("the pickle holds another kind of object"));
     }
-    let keys = keys(kind, nonce, key);
     let authenticated_len = bytes
         .len()
         .checked_sub(MAC_LEN)
         .filter(|&l| l >= HEADER_LEN)
         .ok_or(PickleError::Truncated)?;
+    let keys = keys(kind, nonce, key);
     let (authenticated, mac) = bytes.split_at_mut(authenticated_len);
     keys.verify_truncated_mac(authenticated, mac)
         .map_err(|_| PickleError::Mac)?;

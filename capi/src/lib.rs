@@ -2,12 +2,13 @@
 //! pure-Rust `olm` crate.
 //!
 //! Built as `libolm.so` (soname `libolm.so.3`) and `libolm.a`, with the
-//! headers in `include/olm/`, it exports every function of libolm 3.2.7's
-//! public headers (the ~150 that the `olm-sys` crate binds) with libolm's
-//! signatures, lengths, error codes, JSON and pickle formats. The
-//! cryptography is the core crate's; this crate only translates between C
-//! buffers and Rust values. `docs/libolm-drop-in.md` tells how to build and
-//! relink, and lists where behaviour differs from libolm.
+//! headers in `include/olm/`, it exports every function of libolm 3.2's
+//! public headers (the ~150 that the `olm-sys` crate binds; 3.2.7 and 3.2.16
+//! declare the same ones) with libolm's signatures, lengths, error codes,
+//! JSON and pickle formats. The cryptography is the core crate's; this crate
+//! only translates between C buffers and Rust values.
+//! `docs/libolm-drop-in.md` tells how to build, install and relink, and lists
+//! where behaviour differs from libolm.
 //!
 //! # Objects
 //!
@@ -56,10 +57,13 @@ use std::ffi::c_void;
 pub use envelope::{_olm_enc_input, _olm_enc_output, _olm_enc_output_length, _olm_enc_output_pos};
 pub use error::{_olm_error_to_string, OlmErrorCode};
 
-/// The libolm version whose API this library implements.
-pub const LIBOLM_VERSION: (u8, u8, u8) = (3, 2, 7);
+/// The libolm version this library reports: 3.2.16, the last release, whose
+/// public declarations are the same as 3.2.7's (`scripts/capi-tests` checks
+/// our headers against both), so that programs that refuse older libolms
+/// accept this one.
+pub const LIBOLM_VERSION: (u8, u8, u8) = (3, 2, 16);
 
-/// Writes the libolm version this library implements (3.2.7) through each
+/// Writes the libolm version this library reports (3.2.16) through each
 /// non-null pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn olm_get_library_version(major: *mut u8, minor: *mut u8, patch: *mut u8) {

@@ -465,7 +465,7 @@ fn library_version() {
         crate::olm_get_library_version(&mut major, &mut minor, &mut patch);
         crate::olm_get_library_version(std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
     }
-    assert_eq!((major, minor, patch), (3, 2, 7));
+    assert_eq!((major, minor, patch), (3, 2, 16));
 }
 
 fn decode(text: &[u8]) -> Vec<u8> {

@@ -25,20 +25,107 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Fails if `debug` shows `secret` in any encoding a careless `Debug` would
-/// use.
+/// Fails if `debug` shows any part of `secret` in an encoding a careless
+/// `Debug` would use: every 8-character window of its base64 (48 bits),
+/// every 12-digit window of its hex in either case, and every run of six
+/// bytes of the decimal list `{:?}` prints for byte arrays and vectors.
 fn assert_hides(debug: &str, secret: &[u8], what: &str) {
     let base64 = olm::base64_encode(secret);
-    let decimal = format!("{secret:?}");
-    let decimal = decimal.trim_start_matches('[').trim_end_matches(']');
-    for encoding in [base64.as_str(), &hex(secret), &hex(secret).to_uppercase(), decimal] {
-        // Any 8-character window of the encoding is enough to leak bits.
-        let window = &encoding[..encoding.len().min(12)];
-        assert!(
-            !debug.contains(window),
-            "{what}: Debug shows the secret ({window}): {debug}"
-        );
+    let lower = hex(secret);
+    let upper = lower.to_uppercase();
+    for (encoding, width) in [(&base64, 8), (&lower, 12), (&upper, 12)] {
+        for window in encoding.as_bytes().windows(width.min(encoding.len())) {
+            let window = std::str::from_utf8(window).unwrap();
+            assert!(
+                !debug.contains(window),
+                "{what}: Debug shows the secret ({window}): {debug}"
+            );
+        }
     }
+    let bytes: Vec<String> = secret.iter().map(u8::to_string).collect();
+    for run in bytes.windows(6.min(bytes.len())) {
+        let run = run.join(", ");
+        assert!(!debug.contains(&run), "{what}: Debug shows the secret ({run}): {debug}");
+    }
+}
+
+/// The secret fields of a libolm pickle body, by offset and length.
+fn secret_fields(pickle: &str, fields: &[(usize, usize)]) -> Vec<Vec<u8>> {
+    let body = olm::pickle::libolm_decrypt(b"k", pickle).unwrap();
+    fields.iter().map(|&(at, len)| body[at..at + len].to_vec()).collect()
+}
+
+/// The plaintexts of every result type that carries one, and the secrets of
+/// accounts and sessions (read from their libolm pickles), never show.
+#[test]
+fn plaintexts_and_session_secrets_never_appear_in_debug_output() {
+    let mut r = rng(5);
+    let plaintext = b"a plaintext that must never be printed by Debug";
+
+    // Olm: the account's secret keys, the session's root key, and the
+    // plaintext of an inbound creation.
+    let alice = account();
+    let mut bob = Account::new_with_rng(&mut r);
+    let otk = bob.generate_one_time_keys_with_rng(1, &mut r).created[0];
+    let mut session = alice
+        .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut r)
+        .unwrap();
+    let OlmMessage::PreKey(pre_key) = session.encrypt_with_rng(plaintext, &mut r) else {
+        unreachable!()
+    };
+    // Account body: version (4), Ed25519 public (32) and expanded secret
+    // (64), Curve25519 public (32) and secret (32).
+    let account_pickle = alice.to_libolm_pickle(b"k").unwrap();
+    for secret in secret_fields(&account_pickle, &[(36, 64), (132, 32)]) {
+        assert_hides(&format!("{alice:?}"), &secret, "Account");
+    }
+    // Session body: version (4), flag (1), three keys (96), root key (32).
+    let session_pickle = session.to_libolm_pickle(b"k").unwrap();
+    for secret in secret_fields(&session_pickle, &[(101, 32)]) {
+        assert_hides(&format!("{session:?}"), &secret, "Session");
+    }
+    let created = bob.create_inbound_session(alice.curve25519_key(), &pre_key).unwrap();
+    assert_hides(&format!("{created:?}"), plaintext, "olm::InboundCreationResult");
+
+    // Megolm: the decrypted message.
+    let mut group = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut r);
+    let mut inbound = InboundGroupSession::new(&group.session_key(), MegolmConfig::version_1());
+    let decrypted = inbound.decrypt(&group.encrypt(plaintext)).unwrap();
+    assert_hides(&format!("{decrypted:?}"), plaintext, "DecryptedMessage");
+
+    // ECIES: the inbound result carries the first plaintext.
+    let scanner = olm::ecies::Ecies::new_with_rng(&mut r);
+    let shower = olm::ecies::Ecies::new_with_rng(&mut r);
+    let outbound = scanner
+        .establish_outbound_channel(shower.public_key(), plaintext)
+        .unwrap();
+    let inbound_ecies = shower.establish_inbound_channel(&outbound.message).unwrap();
+    assert_eq!(inbound_ecies.message, plaintext);
+    assert_hides(&format!("{inbound_ecies:?}"), plaintext, "ecies::InboundCreationResult");
+
+    // HPKE: the recipient's result and the sender's bidirectional result.
+    let recipient = olm::hpke::HpkeRecipientChannel::new_with_rng(&mut r);
+    let sender = olm::hpke::HpkeSenderChannel::new();
+    let sent = sender
+        .establish_channel_with_rng(recipient.public_key(), plaintext, b"", &mut r)
+        .unwrap();
+    let received = recipient.establish_channel(&sent.message, b"").unwrap();
+    assert_eq!(received.message, plaintext);
+    assert_hides(&format!("{received:?}"), plaintext, "hpke::RecipientCreationResult");
+    let response = received
+        .channel
+        .establish_bidirectional_channel_with_rng(plaintext, b"", &mut r)
+        .unwrap();
+    let completed = sent
+        .channel
+        .establish_bidirectional_channel(&response.message, b"")
+        .unwrap();
+    assert_eq!(completed.message, plaintext);
+    assert_hides(
+        &format!("{completed:?}"),
+        plaintext,
+        "hpke::BidirectionalCreationResult",
+    );
 }
 
 #[test]

@@ -282,12 +282,21 @@ pub struct OutboundCreationResult {
 }
 
 /// What [`Ecies::establish_inbound_channel`] returns.
-#[derive(Debug)]
 pub struct InboundCreationResult {
     /// The established channel, as device G.
     pub ecies: EstablishedEcies,
     /// The plaintext of the initial message.
     pub message: Vec<u8>,
+}
+
+/// Shows the plaintext's length, never the plaintext.
+impl fmt::Debug for InboundCreationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InboundCreationResult")
+            .field("ecies", &self.ecies)
+            .field("message_len", &self.message.len())
+            .finish()
+    }
 }
 
 /// Which side of the channel we are.

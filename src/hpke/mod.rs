@@ -267,13 +267,32 @@ impl Counter {
 /// What completing a channel in both directions returns: the channel and
 /// the response (for the recipient, to send) or its plaintext (for the
 /// sender).
-#[derive(Debug)]
 pub struct BidirectionalCreationResult<T> {
     /// The established channel.
     pub channel: EstablishedHpkeChannel,
     /// The [`InitialResponse`] to send (recipient), or the plaintext of the
     /// one received (sender).
     pub message: T,
+}
+
+/// The recipient's result shows the response it is to send.
+impl fmt::Debug for BidirectionalCreationResult<InitialResponse> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BidirectionalCreationResult")
+            .field("channel", &self.channel)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+/// The sender's result shows the plaintext's length, never the plaintext.
+impl fmt::Debug for BidirectionalCreationResult<Vec<u8>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BidirectionalCreationResult")
+            .field("channel", &self.channel)
+            .field("message_len", &self.message.len())
+            .finish()
+    }
 }
 
 /// Our side of the channel and its two contexts.

@@ -120,12 +120,21 @@ impl fmt::Debug for HpkeRecipientChannel {
 }
 
 /// What [`HpkeRecipientChannel::establish_channel`] returns.
-#[derive(Debug)]
 pub struct RecipientCreationResult {
     /// The channel, able to receive only until we send the response.
     pub channel: UnidirectionalRecipientChannel,
     /// The plaintext of the initial message.
     pub message: Vec<u8>,
+}
+
+/// Shows the plaintext's length, never the plaintext.
+impl fmt::Debug for RecipientCreationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecipientCreationResult")
+            .field("channel", &self.channel)
+            .field("message_len", &self.message.len())
+            .finish()
+    }
 }
 
 /// The recipient's side after the first message: it can send the

@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("   signs \"Hello\": {}", account.sign("Hello"));
     println!(
         "   exported back unchanged: {}",
-        account.to_libolm_pickle(b"")? == LIBOLM_ACCOUNT
+        *account.to_libolm_pickle(b"")? == LIBOLM_ACCOUNT
     );
 
     // 2. The state a libolm client keeps: an account, an Olm session, and

@@ -73,7 +73,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 use crate::{
     Base64DecodeError, Curve25519PublicKey, Curve25519SecretKey, DecodeError, Ed25519PublicKey, Ed25519SecretKey,
     Ed25519Signature, KeyError,
-    cipher::{CipherError, CipherKeys},
+    cipher::CipherKeys,
     encoding::base64::{FixedDecodeError, base64_decode, base64_decode_array, base64_encode},
     types::Curve25519Keypair,
 };
@@ -293,13 +293,12 @@ impl PkDecryption {
             .diffie_hellman(&message.ephemeral_key)
             .map_err(|_| PkError::NonContributoryKey)?;
         let keys = CipherKeys::derive(shared.as_bytes(), PK_KDF_INFO);
+        // One error for every failure from here on: the MAC covers nothing,
+        // so a distinct padding error would tell whoever planted an entry
+        // something about its plaintext (a padding oracle).
         keys.verify_truncated_mac(PK_MAC_INPUT, &message.mac)
-            .map_err(|_| PkError::Mac)?;
-        keys.decrypt(&message.ciphertext).map_err(|e| match e {
-            CipherError::Length => PkError::CiphertextLength(message.ciphertext.len()),
-            CipherError::Padding => PkError::Padding,
-            CipherError::Mac => PkError::Mac,
-        })
+            .and_then(|()| keys.decrypt(&message.ciphertext))
+            .map_err(|_| PkError::Decryption)
     }
 }
 
@@ -405,9 +404,9 @@ pub enum PkMessageDecodeError {
 
 /// A backup entry could not be decrypted.
 ///
-/// Apart from [`PkError::NonContributoryKey`], these all mean the entry was
-/// not encrypted to this key or was damaged; retrying will not help. Skip the
-/// entry (and the session it would restore).
+/// Either way the entry was not encrypted to this key, or was damaged or
+/// planted; retrying will not help. Skip the entry (and the session it would
+/// restore).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PkError {
@@ -419,17 +418,15 @@ pub enum PkError {
          entry"
     )]
     NonContributoryKey,
-    /// The MAC does not match: the entry was encrypted to another key (or
-    /// its ephemeral key or MAC was altered).
-    #[error("the backup entry's MAC does not match: it was not encrypted to this backup key, or was altered")]
-    Mac,
-    /// The ciphertext is empty or not a whole number of 16-byte AES blocks.
-    #[error("the backup entry's ciphertext has {0} bytes, not a non-zero multiple of 16; it is damaged")]
-    CiphertextLength(usize),
-    /// The decrypted plaintext does not end in valid PKCS#7 padding: the
-    /// ciphertext was altered (the MAC does not cover it).
-    #[error("the backup entry's ciphertext decrypts to invalid padding: it was altered or damaged")]
-    Padding,
+    /// The entry does not decrypt under this key: it was encrypted to
+    /// another key, or its MAC, ephemeral key or ciphertext was altered or
+    /// damaged. One error for every cause, on purpose: telling a bad MAC from
+    /// bad padding would make decryption a padding oracle.
+    #[error(
+        "the backup entry does not decrypt with this key: it was encrypted to another backup key, or was altered or \
+         damaged"
+    )]
+    Decryption,
 }
 
 #[cfg(test)]
@@ -530,7 +527,7 @@ mod tests {
         assert_ne!(a.ephemeral_key(), b.ephemeral_key());
         // A different key cannot decrypt: the (empty-input) MAC catches it.
         let other = PkDecryption::from_bytes(&[9; 32]);
-        assert_eq!(other.decrypt(&a), Err(PkError::Mac));
+        assert_eq!(other.decrypt(&a), Err(PkError::Decryption));
     }
 
     #[test]
@@ -618,13 +615,13 @@ mod tests {
         // Ciphertexts of wrong lengths.
         for len in [0, 1, 15, 17, 31] {
             let message = PkMessage::new(vec![0; len], *good.mac(), good.ephemeral_key());
-            assert_eq!(decryption.decrypt(&message), Err(PkError::CiphertextLength(len)));
+            assert_eq!(decryption.decrypt(&message), Err(PkError::Decryption));
         }
         // A wrong MAC.
         let mut bad = *good.mac();
         bad[7] ^= 0x80;
         let message = PkMessage::new(good.ciphertext().to_vec(), bad, good.ephemeral_key());
-        assert_eq!(decryption.decrypt(&message), Err(PkError::Mac));
+        assert_eq!(decryption.decrypt(&message), Err(PkError::Decryption));
 
         // Random data everywhere: errors, never panics.
         let mut rng = StdRng::seed_from_u64(77);
@@ -652,6 +649,6 @@ mod tests {
         assert!(shown.contains("hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo"), "{shown}");
         assert!(!shown.contains("77076d0a"));
         assert!(!shown.contains("dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo"));
-        assert!(PkError::Mac.to_string().contains("MAC"));
+        assert!(PkError::Decryption.to_string().contains("does not decrypt"));
     }
 }

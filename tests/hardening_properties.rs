@@ -91,8 +91,8 @@ fn olm_pair(seed: u64) -> Olm {
 /// Bob's whole state, as libolm's deterministic pickles.
 fn bob_state(olm: &Olm) -> (String, String) {
     (
-        olm.bob_account.to_libolm_pickle(KEY).unwrap(),
-        olm.bob.to_libolm_pickle(KEY).unwrap(),
+        olm.bob_account.to_libolm_pickle(KEY).unwrap().to_string(),
+        olm.bob.to_libolm_pickle(KEY).unwrap().to_string(),
     )
 }
 

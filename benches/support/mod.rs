@@ -109,19 +109,19 @@ impl OlmFixture {
         }
 
         Self {
-            alice_account: alice.to_libolm_pickle(LIBOLM_KEY).unwrap(),
+            alice_account: alice.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string(),
             alice_identity: alice.curve25519_key().to_bytes(),
-            bob_account,
+            bob_account: bob_account.to_string(),
             bob_identity: bob.curve25519_key().to_bytes(),
             bob_one_time_key: otk.to_bytes(),
             pre_key_message: first.as_bytes().to_vec(),
-            alice_before_step,
-            alice_sending,
-            bob_before_step,
+            alice_before_step: alice_before_step.to_string(),
+            alice_sending: alice_sending.to_string(),
+            bob_before_step: bob_before_step.to_string(),
             step_message: message_bytes(&step),
-            bob_after_step,
+            bob_after_step: bob_after_step.to_string(),
             chain_message: message_bytes(&chain),
-            session_after_10_steps: a2.to_libolm_pickle(LIBOLM_KEY).unwrap(),
+            session_after_10_steps: a2.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string(),
         }
     }
 }
@@ -146,8 +146,8 @@ impl MegolmFixture {
         let inbound = InboundGroupSession::new(&outbound.session_key(), MegolmConfig::version_1());
         Self {
             session_key: outbound.session_key().to_base64().to_string(),
-            outbound: outbound.to_libolm_pickle(LIBOLM_KEY).unwrap(),
-            inbound: inbound.to_libolm_pickle(LIBOLM_KEY).unwrap(),
+            outbound: outbound.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string(),
+            inbound: inbound.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string(),
         }
     }
 
@@ -190,7 +190,7 @@ pub fn account_with_50_keys() -> String {
     let mut account = Account::new_with_rng(&mut rng);
     account.generate_one_time_keys_with_rng(50, &mut rng);
     account.generate_fallback_key_with_rng(&mut rng);
-    account.to_libolm_pickle(LIBOLM_KEY).unwrap()
+    account.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string()
 }
 
 /// libolm's pickle cipher keys (protocol-notes §4): HKDF-SHA-256 of the key

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use crate::{
     buf::{In, Out, Random},
     encoding::{SIGNATURE_B64, key_json, key_json_len},
-    envelope::{self, Reader},
+    envelope,
     error::OlmErrorCode,
     object::{Kind, Object, call, lifecycle, query},
     rng::Replay,
@@ -62,35 +62,12 @@ fn unpublished_keys(account: &Account) -> Vec<(KeyId, Curve25519PublicKey)> {
     keys
 }
 
-/// The current fallback key, published or not, read back from the
-/// account's libolm pickle (the core crate lists only an unpublished one).
-fn current_fallback_key(account: &Account) -> Result<Option<(KeyId, Curve25519PublicKey)>, OlmErrorCode> {
-    let corrupt = OlmErrorCode::CorruptedPickle;
-    let pickle = account.to_libolm_pickle(&[]).map_err(|_| corrupt)?;
-    let body = envelope::decrypt(&[], pickle.as_bytes())?;
-    let mut r = Reader::new(&body);
-    // The version, then the Ed25519 and Curve25519 key pairs.
-    r.take(4 + 32 + 64 + 32 + 32).ok_or(corrupt)?;
-    let one_time_keys = r.u32().ok_or(corrupt)?;
-    for _ in 0..one_time_keys {
-        r.take(4 + 1 + 32 + 32).ok_or(corrupt)?;
-    }
-    if r.u8().ok_or(corrupt)? == 0 {
-        return Ok(None);
-    }
-    let id = r.u32().ok_or(corrupt)?;
-    r.u8().ok_or(corrupt)?;
-    let public = r.take(32).ok_or(corrupt)?;
-    let key = Curve25519PublicKey::from_slice(public).map_err(|_| corrupt)?;
-    Ok(Some((KeyId::new(id), key)))
-}
-
 /// The exact length of `olm_pickle_account`'s output.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn olm_pickle_account_length(account: *const OlmAccount) -> usize {
     query!(AccountKind, account, usize::MAX, |object: &Object<AccountKind>| {
         match object.state() {
-            Ok(account) => account.to_libolm_pickle(&[]).map_or(usize::MAX, |p| p.len()),
+            Ok(account) => account.libolm_pickle_len(),
             Err(_) => envelope::encrypted_len(EMPTY_BODY_LEN),
         }
     })
@@ -327,11 +304,10 @@ pub unsafe extern "C" fn olm_account_generate_fallback_key(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn olm_account_fallback_key_length(account: *const OlmAccount) -> usize {
     query!(AccountKind, account, usize::MAX, |object: &Object<AccountKind>| {
-        match object.state().map(current_fallback_key) {
-            Ok(Ok(Some(_))) => key_json_len(1),
-            Ok(Ok(None)) | Err(_) => key_json_len(0),
-            Ok(Err(_)) => usize::MAX,
-        }
+        let count = object
+            .state()
+            .map_or(0, |account| usize::from(account.current_fallback_key().is_some()));
+        key_json_len(count)
     })
 }
 
@@ -345,10 +321,7 @@ pub unsafe extern "C" fn olm_account_fallback_key(
     // SAFETY: the output buffer is writable for its length.
     let out = unsafe { Out::new(fallback_key, fallback_key_size) };
     call!(AccountKind, account, |object: &mut Object<AccountKind>| {
-        let key = match object.state() {
-            Ok(account) => current_fallback_key(account)?,
-            Err(_) => None,
-        };
+        let key = object.state().ok().and_then(Account::current_fallback_key);
         out.check(key_json_len(usize::from(key.is_some())))?;
         out.write(key_json(key).as_bytes())
     })

@@ -32,7 +32,7 @@ pub const fn encrypted_len(raw: usize) -> usize {
 }
 
 /// Encrypts a pickle body (the core crate's libolm pickle cipher).
-pub fn encrypt(key: &[u8], body: &[u8]) -> String {
+pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
     libolm_encrypt(key, body)
 }
 
@@ -76,11 +76,11 @@ pub fn is_empty_body(body: &[u8], empty: &[u8]) -> Result<bool, OlmErrorCode> {
 pub fn pickle(
     key: &[u8],
     empty: &[u8],
-    object: Option<Result<String, PickleError>>,
+    object: Option<Result<Zeroizing<String>, PickleError>>,
 ) -> Result<Zeroizing<String>, OlmErrorCode> {
     match object {
-        Some(pickle) => pickle.map(Zeroizing::new).map_err(|_| OlmErrorCode::CorruptedPickle),
-        None => Ok(Zeroizing::new(encrypt(key, empty))),
+        Some(pickle) => pickle.map_err(|_| OlmErrorCode::CorruptedPickle),
+        None => Ok(encrypt(key, empty)),
     }
 }
 
@@ -100,43 +100,6 @@ pub fn unpickle<T>(
     // `decrypt` accepted it, so it is base64 text.
     let text = std::str::from_utf8(pickle).map_err(|_| OlmErrorCode::InvalidBase64)?;
     read(text, &body).map(Some).map_err(pickle_error)
-}
-
-/// Reads big-endian integers and byte strings from a pickle body.
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    /// A reader at the start of `bytes`.
-    pub fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes }
-    }
-
-    /// The next `len` bytes.
-    pub fn take(&mut self, len: usize) -> Option<&'a [u8]> {
-        if len > self.bytes.len() {
-            return None;
-        }
-        let (head, rest) = self.bytes.split_at(len);
-        self.bytes = rest;
-        Some(head)
-    }
-
-    /// A big-endian `u32`.
-    pub fn u32(&mut self) -> Option<u32> {
-        self.take(4)?.try_into().ok().map(u32::from_be_bytes)
-    }
-
-    /// A byte.
-    pub fn u8(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-
-    /// Whether everything was read.
-    pub fn is_done(&self) -> bool {
-        self.bytes.is_empty()
-    }
 }
 
 /// The length of an encrypted pickle of `raw_length` bytes (libolm's
@@ -251,7 +214,7 @@ mod tests {
         let body = decrypt(b"secret_key", PK_PICKLE.as_bytes()).unwrap();
         assert_eq!(body.len(), 68);
         assert_eq!(body[..4], [0, 0, 0, 1]);
-        assert_eq!(encrypt(b"secret_key", &body), PK_PICKLE);
+        assert_eq!(encrypt(b"secret_key", &body).as_str(), PK_PICKLE);
         assert_eq!(encrypted_len(68), PK_PICKLE.len());
         assert_eq!(
             decrypt(b"wrong", PK_PICKLE.as_bytes()).unwrap_err(),

@@ -42,10 +42,13 @@ impl Kind for OutboundKind {
     type State = GroupSession;
 }
 
-/// An inbound session and whether it has decrypted a message: libolm counts
-/// a session as verified once it has (the core crate deliberately does not,
-/// see `InboundGroupSession::is_verified`; the C API keeps libolm's meaning,
-/// which its header documents).
+/// An inbound session and whether it has decrypted a message since it was
+/// created or unpickled: libolm counts a session as verified once it has
+/// (the core crate deliberately does not, see
+/// `InboundGroupSession::is_verified`). `olm_inbound_group_session_is_verified`
+/// keeps libolm's meaning for the live object; pickles carry the core's flag
+/// only, so an import is unverified again after a pickle round trip until
+/// it decrypts a message.
 pub struct InboundState {
     session: InboundGroupSession,
     decrypted: bool,
@@ -120,7 +123,7 @@ fn raw_message_len(index: u32, plaintext: usize) -> usize {
 pub unsafe extern "C" fn olm_pickle_outbound_group_session_length(session: *const OlmOutboundGroupSession) -> usize {
     query!(OutboundKind, session, usize::MAX, |object: &Object<OutboundKind>| {
         match object.state() {
-            Ok(session) => session.to_libolm_pickle(&[]).map_or(usize::MAX, |p| p.len()),
+            Ok(session) => session.libolm_pickle_len(),
             Err(_) => envelope::encrypted_len(OUTBOUND_EMPTY_LEN),
         }
     })
@@ -284,30 +287,12 @@ pub unsafe extern "C" fn olm_outbound_group_session_key(
 
 // Inbound sessions.
 
-/// The inbound session's libolm pickle, its verified flag set as libolm
-/// would set it (after a decryption) when the core crate's is not.
-fn inbound_pickle(state: &InboundState, key: &[u8]) -> Result<Zeroizing<String>, OlmErrorCode> {
-    let pickle = Zeroizing::new(
-        state
-            .session
-            .to_libolm_pickle(key)
-            .map_err(|_| OlmErrorCode::CorruptedPickle)?,
-    );
-    if state.session.is_verified() || !state.decrypted {
-        return Ok(pickle);
-    }
-    let mut body = envelope::decrypt(key, pickle.as_bytes())?;
-    let flag = body.last_mut().ok_or(OlmErrorCode::CorruptedPickle)?;
-    *flag = 1;
-    Ok(Zeroizing::new(envelope::encrypt(key, &body)))
-}
-
 /// The exact length of `olm_pickle_inbound_group_session`'s output.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn olm_pickle_inbound_group_session_length(session: *const OlmInboundGroupSession) -> usize {
     query!(InboundKind, session, usize::MAX, |object: &Object<InboundKind>| {
         match object.state() {
-            Ok(state) => state.session.to_libolm_pickle(&[]).map_or(usize::MAX, |p| p.len()),
+            Ok(state) => state.session.libolm_pickle_len(),
             Err(_) => envelope::encrypted_len(INBOUND_EMPTY_LEN),
         }
     })
@@ -327,8 +312,13 @@ pub unsafe extern "C" fn olm_pickle_inbound_group_session(
     let (key, pickled) = unsafe { (In::new(key, key_length), Out::new(pickled, pickled_length)) };
     call!(InboundKind, session, |object: &mut Object<InboundKind>| {
         let pickle = match object.state() {
-            Ok(state) => inbound_pickle(state, key.bytes())?,
-            Err(_) => Zeroizing::new(envelope::encrypt(key.bytes(), &inbound_empty_body())),
+            // The core's verified flag, not libolm's "has decrypted": an
+            // import stays unverified through a pickle, whoever reads it.
+            Ok(state) => state
+                .session
+                .to_libolm_pickle(key.bytes())
+                .map_err(|_| OlmErrorCode::CorruptedPickle)?,
+            Err(_) => envelope::encrypt(key.bytes(), &inbound_empty_body()),
         };
         pickled.write(pickle.as_bytes())
     })

@@ -256,7 +256,7 @@ pub unsafe extern "C" fn olm_pickle_pk_decryption_length(decryption: *const OlmP
         DecryptionKind,
     >| {
         match object.state() {
-            Ok(key) => key.to_libolm_pickle(&[]).map_or(usize::MAX, |p| p.len()),
+            Ok(key) => key.libolm_pickle_len(),
             Err(_) => envelope::encrypted_len(EMPTY_BODY_LEN),
         }
     })

@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_void};
 
 use olm_core::{
     DecodeError,
-    olm::{OlmMessage, PreKeyMessage, Session, SessionConfig, SessionKeys},
+    olm::{OlmMessage, PreKeyMessage, Session, SessionConfig},
 };
 use zeroize::Zeroizing;
 
@@ -12,7 +12,7 @@ use crate::{
     account::{AccountKind, OlmAccount},
     buf::{In, Out, Random},
     encoding::{self, KEY_B64, b64_len, cbc_len, varint_len},
-    envelope::{self, Reader},
+    envelope,
     error::OlmErrorCode,
     object::{Kind, Object, call, lifecycle, query},
     rng::Replay,
@@ -25,12 +25,9 @@ pub struct OlmSession {
     _private: [u8; 0],
 }
 
-/// A session and the chain index of the next message it sends, which
-/// libolm's exact message lengths depend on (the core crate does not expose
-/// it; it is tracked here and read from the pickle when one is loaded).
+/// A session, as the C API keeps it.
 pub struct SessionState {
     session: Session,
-    next_index: u32,
 }
 
 /// The session kind of object.
@@ -77,71 +74,20 @@ pub(crate) fn decode_error(error: DecodeError) -> OlmErrorCode {
 /// The version byte of Olm messages (and of pre-key messages).
 const MESSAGE_VERSION: u8 = 3;
 
-/// The chain indices a libolm session pickle records.
-struct ChainIndices {
-    /// The sending chain's, if there is one.
-    sending: Option<u32>,
-    receiving: Vec<u32>,
-    skipped: Vec<u32>,
-}
-
-/// Reads the chain indices from a session's libolm pickle body.
-fn chain_indices(body: &[u8]) -> Option<ChainIndices> {
-    let mut r = Reader::new(body);
-    let version = r.u32()?;
-    // The received flag, the three session keys and the root key.
-    r.take(1 + 4 * 32)?;
-    let sending = match r.u32()? {
-        0 => None,
-        _ => {
-            r.take(3 * 32)?;
-            Some(r.u32()?)
-        }
-    };
-    let mut receiving = Vec::new();
-    for _ in 0..r.u32()? {
-        r.take(2 * 32)?;
-        receiving.push(r.u32()?);
-    }
-    let mut skipped = Vec::new();
-    for _ in 0..r.u32()? {
-        r.take(2 * 32)?;
-        skipped.push(r.u32()?);
-    }
-    if version == 0x8000_0001 {
-        r.u32()?;
-    }
-    r.is_done().then_some(ChainIndices {
-        sending,
-        receiving,
-        skipped,
-    })
-}
-
-/// The chain indices of a live session, read back from its pickle.
-fn indices_of(session: &Session) -> Option<ChainIndices> {
-    let pickle = session.to_libolm_pickle(&[]).ok()?;
-    chain_indices(&envelope::decrypt(&[], pickle.as_bytes()).ok()?)
-}
-
 impl SessionState {
     fn new(session: Session) -> Self {
-        let mut state = Self { session, next_index: 0 };
-        state.after_decrypt();
-        state
+        Self { session }
     }
 
-    /// After a decryption: a message on a new chain means our next message
-    /// starts a new ratchet step, at index 0.
-    fn after_decrypt(&mut self) {
-        if self.session.encrypt_needs_randomness() {
-            self.next_index = 0;
-        }
-    }
-
-    /// The length of the next message's bytes for `plaintext` bytes.
+    /// The length of the next message's bytes for `plaintext` bytes, whose
+    /// chain index is the sending chain's, or 0 when the message starts a
+    /// new ratchet step.
     fn message_len(&self, plaintext: usize) -> usize {
-        raw_message_len(self.session.has_received_message(), self.next_index, plaintext)
+        let index = match self.session.encrypt_needs_randomness() {
+            true => 0,
+            false => self.session.sending_chain_index().unwrap_or(0),
+        };
+        raw_message_len(self.session.has_received_message(), index, plaintext)
     }
 }
 
@@ -163,7 +109,7 @@ fn raw_message_len(normal: bool, index: u32, plaintext: usize) -> usize {
 pub unsafe extern "C" fn olm_pickle_session_length(session: *const OlmSession) -> usize {
     query!(SessionKind, session, usize::MAX, |object: &Object<SessionKind>| {
         match object.state() {
-            Ok(state) => state.session.to_libolm_pickle(&[]).map_or(usize::MAX, |p| p.len()),
+            Ok(state) => state.session.libolm_pickle_len(),
             Err(_) => envelope::encrypted_len(EMPTY_BODY_LEN),
         }
     })
@@ -203,21 +149,10 @@ pub unsafe extern "C" fn olm_unpickle_session(
     // SAFETY: the key and the pickle are readable for their lengths.
     let (key, pickled) = unsafe { (In::new(key, key_length), In::new(pickled, pickled_length)) };
     call!(SessionKind, session, |object: &mut Object<SessionKind>| {
-        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &empty_body(), |text, body| {
-            Ok((Session::from_libolm_pickle(text, key.bytes())?, chain_indices(body)))
+        let restored = envelope::unpickle(key.bytes(), pickled.bytes(), &empty_body(), |text, _| {
+            Session::from_libolm_pickle(text, key.bytes())
         })?;
-        let state = match restored {
-            None => None,
-            Some((session, indices)) => {
-                let indices = indices.ok_or(OlmErrorCode::CorruptedPickle)?;
-                let mut state = SessionState::new(session);
-                if let (Some(index), false) = (indices.sending, state.session.encrypt_needs_randomness()) {
-                    state.next_index = index;
-                }
-                Some(state)
-            }
-        };
-        object.replace(state);
+        object.replace(restored.map(SessionState::new));
         Ok(pickled_length)
     })
 }
@@ -379,25 +314,19 @@ pub unsafe extern "C" fn olm_session_describe(session: *mut OlmSession, buf: *mu
         return;
     };
     let text = query!(SessionKind, session, String::new(), |object: &Object<SessionKind>| {
-        let indices = match object.state() {
-            Ok(state) => indices_of(&state.session),
-            Err(_) => Some(ChainIndices {
-                sending: None,
-                receiving: Vec::new(),
-                skipped: Vec::new(),
-            }),
-        };
-        let Some(indices) = indices else {
-            return String::new();
-        };
+        // An empty object describes itself as a session with no chains.
+        let session = object.state().ok().map(|state| &state.session);
+        let sending = session.and_then(Session::sending_chain_index);
+        let receiving = session.map(Session::receiving_chain_indices).unwrap_or_default();
+        let skipped = session.map(Session::skipped_message_indices).unwrap_or_default();
         // libolm prints the indices with %d.
-        let mut text = format!("sender chain index: {} ", indices.sending.unwrap_or(0) as i32);
+        let mut text = format!("sender chain index: {} ", sending.unwrap_or(0) as i32);
         text.push_str("receiver chain indices:");
-        for index in indices.receiving {
+        for index in receiving {
             text.push_str(&format!(" {}", index as i32));
         }
         text.push_str(" skipped message keys:");
-        for index in indices.skipped {
+        for index in skipped {
             text.push_str(&format!(" {}", index as i32));
         }
         text
@@ -423,12 +352,8 @@ fn matches(state: Option<&SessionState>, their_identity_key: Option<In>, message
     let Some(state) = state else {
         return Ok(0);
     };
-    let ours: SessionKeys = state.session.session_keys();
-    let theirs = message.session_keys();
-    let same = ours.identity_key == theirs.identity_key
-        && ours.base_key == theirs.base_key
-        && ours.one_time_key == theirs.one_time_key
-        && expected.is_none_or(|key| key == ours.identity_key);
+    let same = state.session.matches_inbound_session(&message)
+        && expected.is_none_or(|key| key == state.session.session_keys().identity_key);
     Ok(usize::from(same))
 }
 
@@ -560,11 +485,6 @@ pub unsafe extern "C" fn olm_encrypt(
         }
         let mut rng = Replay::new(random.bytes());
         let encrypted = state.session.encrypt_with_rng(plaintext.bytes(), &mut rng);
-        state.next_index = match &encrypted {
-            OlmMessage::Normal(message) => message.chain_index(),
-            OlmMessage::PreKey(message) => message.message().chain_index(),
-        }
-        .wrapping_add(1);
         out.write(encrypted.to_base64().as_bytes())
     });
     if wipe {
@@ -649,7 +569,6 @@ pub unsafe extern "C" fn olm_decrypt(
                 .decrypt(&message)
                 .map_err(|_| OlmErrorCode::BadMessageMac)?,
         );
-        state.after_decrypt();
         out.write(&decrypted)
     })
 }
@@ -666,11 +585,5 @@ mod tests {
         assert_eq!(raw_message_len(true, 200, 10), 40 + 16 + 8);
         let inner = raw_message_len(true, 0, 10);
         assert_eq!(raw_message_len(false, 0, 10), 1 + 3 * 34 + 2 + inner);
-    }
-
-    #[test]
-    fn empty_body_has_no_chains() {
-        let indices = chain_indices(&empty_body()).unwrap();
-        assert!(indices.sending.is_none() && indices.receiving.is_empty() && indices.skipped.is_empty());
     }
 }

@@ -153,14 +153,18 @@ mod ours {
         /// (as an export) and whether they are verified.
         fn snapshot_with(&self, caches: bool) -> Vec<Option<String>> {
             let mut state = vec![
-                self.account.to_libolm_pickle(LIBOLM_KEY).ok(),
-                self.session.as_ref().and_then(|s| s.to_libolm_pickle(LIBOLM_KEY).ok()),
-                self.group.as_ref().and_then(|g| g.to_libolm_pickle(LIBOLM_KEY).ok()),
+                self.account.to_libolm_pickle(LIBOLM_KEY).ok().map(|p| p.to_string()),
+                self.session
+                    .as_ref()
+                    .and_then(|s| s.to_libolm_pickle(LIBOLM_KEY).ok().map(|p| p.to_string())),
+                self.group
+                    .as_ref()
+                    .and_then(|g| g.to_libolm_pickle(LIBOLM_KEY).ok().map(|p| p.to_string())),
             ];
             state.extend(self.inbound.iter().map(|i| {
                 i.as_ref().and_then(|i| {
                     if caches {
-                        i.to_libolm_pickle(LIBOLM_KEY).ok()
+                        i.to_libolm_pickle(LIBOLM_KEY).ok().map(|p| p.to_string())
                     } else {
                         let export = i.export_at_first_known_index().to_base64();
                         Some(format!("{} {}", export.as_str(), i.is_verified()))
@@ -251,19 +255,19 @@ mod ours {
             let caches = how & 1 == 0;
             let before = self.snapshot_with(caches);
             if how & 1 == 0 {
-                let pickle = self.account.to_libolm_pickle(LIBOLM_KEY).expect("pickles");
+                let pickle = self.account.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string();
                 self.account = Account::from_libolm_pickle(&pickle, LIBOLM_KEY).expect("reads back");
                 if let Some(s) = &self.session {
-                    let pickle = s.to_libolm_pickle(LIBOLM_KEY).expect("pickles");
+                    let pickle = s.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string();
                     self.session = Some(Session::from_libolm_pickle(&pickle, LIBOLM_KEY).expect("reads back"));
                 }
                 if let Some(g) = &self.group {
-                    let pickle = g.to_libolm_pickle(LIBOLM_KEY).expect("pickles");
+                    let pickle = g.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string();
                     self.group = Some(GroupSession::from_libolm_pickle(&pickle, LIBOLM_KEY).expect("reads back"));
                 }
                 for slot in &mut self.inbound {
                     if let Some(i) = slot {
-                        let pickle = i.to_libolm_pickle(LIBOLM_KEY).expect("pickles");
+                        let pickle = i.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string();
                         *slot = Some(InboundGroupSession::from_libolm_pickle(&pickle, LIBOLM_KEY).expect("reads back"));
                     }
                 }
@@ -1410,7 +1414,8 @@ pub fn megolm_index_window(below_wrap: u32, count: u8) {
     let config = SessionConfig::version_1();
     let vz_config = vodozemac::megolm::SessionConfig::version_1();
     let base = olm::megolm::GroupSession::new_with_rng(config, &mut FuzzRng::new(u64::from(below_wrap)));
-    let template = libolm_open(LIBOLM_KEY, &base.to_libolm_pickle(LIBOLM_KEY).expect("pickles")).expect("opens");
+    let template =
+        libolm_open(LIBOLM_KEY, base.to_libolm_pickle(LIBOLM_KEY).expect("pickles").as_ref()).expect("opens");
     let start = u32::MAX - below_wrap;
 
     // Across the wrap: a sender just below 2^32.

@@ -204,32 +204,65 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         let _ = target;
         add("libolm_pickle", name, pickle.into_bytes());
     };
-    libolm("", "account", 0, bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles"));
-    libolm("", "session", 1, to_bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles"));
-    libolm("", "group", 2, group.to_libolm_pickle(LIBOLM_KEY).expect("pickles"));
-    libolm("", "inbound", 3, inbound.to_libolm_pickle(LIBOLM_KEY).expect("pickles"));
-    libolm("", "pk", 4, decryption.to_libolm_pickle(LIBOLM_KEY).expect("pickles"));
+    libolm(
+        "",
+        "account",
+        0,
+        bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+    );
+    libolm(
+        "",
+        "session",
+        1,
+        to_bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+    );
+    libolm(
+        "",
+        "group",
+        2,
+        group.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+    );
+    libolm(
+        "",
+        "inbound",
+        3,
+        inbound.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+    );
+    libolm(
+        "",
+        "pk",
+        4,
+        decryption.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+    );
     let mut ours = |name: &str, kind: u8, pickle: String| {
         let body = envelope_open(kind, &PICKLE_KEY, &pickle).expect("opens");
         add("pickle_body", name, with_prefix(&[kind - 1], &body));
         add("pickle", name, pickle.into_bytes());
     };
-    ours("account", KIND_ACCOUNT, bob.pickle_with_rng(&PICKLE_KEY, &mut rng));
-    ours("session", KIND_SESSION, to_alice.pickle_with_rng(&PICKLE_KEY, &mut rng));
+    ours(
+        "account",
+        KIND_ACCOUNT,
+        bob.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
+    );
+    ours(
+        "session",
+        KIND_SESSION,
+        to_alice.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
+    );
     ours(
         "group",
         KIND_GROUP_SESSION,
-        group.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        group.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
     );
     ours(
         "inbound",
         KIND_INBOUND_GROUP_SESSION,
-        inbound.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        inbound.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
     );
     ours(
         "pk",
         KIND_PK_DECRYPTION,
-        decryption.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        decryption.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
     );
 
     // Live decryption: each genuine message unchanged (mode 3 with nothing

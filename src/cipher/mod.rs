@@ -11,9 +11,13 @@ pub(crate) mod kdf;
 use alloc::vec::Vec;
 
 use aes::Aes256;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
+use cbc::cipher::{
+    BlockModeDecrypt, BlockModeEncrypt, KeyIvInit,
+    block_padding::{NoPadding, Pkcs7},
+};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
@@ -136,10 +140,33 @@ impl CipherKeys {
             return Err(CipherError::Length);
         }
         cbc::Decryptor::<Aes256>::new(&self.aes_key.into(), &self.iv.into())
-            .decrypt_padded::<Pkcs7>(buf)
-            .map(<[u8]>::len)
-            .map_err(|_| CipherError::Padding)
+            .decrypt_padded::<NoPadding>(buf)
+            .map_err(|_| CipherError::Length)?;
+        let (padding, valid) = pkcs7_padding_len(buf);
+        if bool::from(valid) {
+            Ok(buf.len().saturating_sub(padding))
+        } else {
+            Err(CipherError::Padding)
+        }
     }
+}
+
+/// The length of the PKCS#7 padding at the end of `plaintext` and whether it
+/// is valid, found in constant time: the same operations run on every byte
+/// of the last block, whatever the padding, so its timing tells nothing of
+/// the plaintext (the backup scheme decrypts unauthenticated ciphertexts).
+/// Only the verdict and the length, both public once returned, leave here.
+fn pkcs7_padding_len(plaintext: &[u8]) -> (usize, Choice) {
+    let start = plaintext.len().saturating_sub(AES_BLOCK);
+    let last_block = plaintext.get(start..).unwrap_or_default();
+    let n = last_block.last().copied().unwrap_or(0);
+    let mut valid = !n.ct_eq(&0) & !n.ct_gt(&(AES_BLOCK as u8)) & Choice::from(u8::from(last_block.len() == AES_BLOCK));
+    for (distance, byte) in last_block.iter().rev().enumerate() {
+        // Bytes within `n` of the end must all equal `n`.
+        let in_padding = n.ct_gt(&(distance as u8));
+        valid &= !in_padding | byte.ct_eq(&n);
+    }
+    (usize::from(n), valid)
 }
 
 /// HMAC-SHA-256 keyed with a 32-byte key.
@@ -176,6 +203,29 @@ mod tests {
         );
         assert_eq!(ct.len(), 32);
         assert_eq!(keys.decrypt(&ct).unwrap(), [0u8; 16]);
+    }
+
+    #[test]
+    fn padding_is_checked_byte_for_byte() {
+        let mut block = [7u8; 16];
+        for n in 1..=16u8 {
+            block[16 - usize::from(n)..].fill(n);
+            let (len, valid) = pkcs7_padding_len(&block);
+            assert!(bool::from(valid), "{n}");
+            assert_eq!(len, usize::from(n));
+            // Any other value in any padding byte is refused.
+            for i in 16 - usize::from(n)..15 {
+                let mut bad = block;
+                bad[i] ^= 0x40;
+                assert!(!bool::from(pkcs7_padding_len(&bad).1), "{n} {i}");
+            }
+        }
+        for last in [0u8, 17, 0xff] {
+            block[15] = last;
+            assert!(!bool::from(pkcs7_padding_len(&block).1), "{last}");
+        }
+        assert!(!bool::from(pkcs7_padding_len(&[1u8; 15]).1));
+        assert!(!bool::from(pkcs7_padding_len(&[]).1));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! documented way in which batch verification is looser than strict
 //! verification.
 
+use crate::alloc::string::ToString;
 use alloc::{vec, vec::Vec};
 
 use curve25519_dalek::{
@@ -38,7 +39,10 @@ fn sender() -> GroupSession {
 /// The state `decrypt_batch` and `decrypt` must agree on: the cache's index
 /// and the whole session in libolm's (deterministic) pickle.
 fn state(session: &InboundGroupSession) -> (u32, alloc::string::String) {
-    (session.latest_index(), session.to_libolm_pickle(b"k").unwrap())
+    (
+        session.latest_index(),
+        session.to_libolm_pickle(b"k").unwrap().to_string(),
+    )
 }
 
 fn assert_same_as_one_by_one(session: &InboundGroupSession, messages: &[MegolmMessage]) {

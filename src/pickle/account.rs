@@ -16,6 +16,7 @@
 use alloc::string::String;
 
 use rand::CryptoRng;
+use zeroize::Zeroizing;
 
 #[cfg(feature = "libolm-compat")]
 use super::libolm;
@@ -37,13 +38,17 @@ impl Account {
     /// Pickles the account in our format, with a nonce from the operating
     /// system's generator.
     #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
         self.pickle_with_rng(key, &mut rand::rng())
     }
 
     /// Pickles the account in our format, drawing the 16-byte nonce from
     /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        key: &[u8; PICKLE_KEY_LENGTH],
+        rng: &mut R,
+    ) -> Zeroizing<String> {
         let mut w = Writer::with_capacity(100 + 70 * self.one_time_keys.len());
         match self.signing_key.seed() {
             Some(seed) => {
@@ -107,8 +112,24 @@ impl Account {
     ///
     /// libolm derives its IV from the key, so equal states give equal
     /// pickles under one key.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
         let mut w = Writer::with_capacity(180 + 69 * self.one_time_keys.len());
+        self.write_libolm_body(&mut w);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
+    /// output, for any key, computed without writing the pickle (libolm's
+    /// `olm_pickle_*_length`).
+    pub fn libolm_pickle_len(&self) -> usize {
+        let mut w = Writer::counter();
+        self.write_libolm_body(&mut w);
+        libolm::encrypted_len(w.len())
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    fn write_libolm_body(&self, w: &mut Writer) {
         w.u32_be(LIBOLM_VERSION);
         w.bytes(self.signing_key.public_key().as_bytes());
         w.bytes(self.signing_key.expanded_bytes().as_bytes());
@@ -116,15 +137,14 @@ impl Account {
         w.bytes(self.identity_key.secret.to_bytes().as_slice());
         w.u32_be(self.one_time_keys.keys.len() as u32);
         for key in &self.one_time_keys.keys {
-            write_libolm_key(&mut w, key);
+            write_libolm_key(w, key);
         }
         let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
         w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
         for key in fallback.into_iter().flatten() {
-            write_libolm_key(&mut w, key);
+            write_libolm_key(w, key);
         }
         w.u32_be(self.last_key_id);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -260,11 +280,11 @@ mod tests {
     #[test]
     fn libolm_account_both_ways() {
         let alice = Account::new_with_rng(&mut Replay::blocks(0xa1, 2));
-        assert_eq!(alice.to_libolm_pickle(b"").unwrap(), ALICE_LIBOLM);
+        assert_eq!(alice.to_libolm_pickle(b"").unwrap().as_str(), ALICE_LIBOLM);
         let imported = Account::from_libolm_pickle(ALICE_LIBOLM, b"").unwrap();
         assert_eq!(imported.identity_keys(), alice.identity_keys());
         assert_eq!(imported.sign("Hello"), alice.sign("Hello"));
-        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), ALICE_LIBOLM);
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap().as_str(), ALICE_LIBOLM);
         assert_eq!(
             Account::from_libolm_pickle(ALICE_LIBOLM, b"x").unwrap_err(),
             PickleError::Mac
@@ -299,7 +319,7 @@ mod tests {
             restored.to_libolm_pickle(b"k").unwrap(),
             account.to_libolm_pickle(b"k").unwrap()
         );
-        let imported = Account::from_libolm_pickle(&account.to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+        let imported = Account::from_libolm_pickle(account.to_libolm_pickle(b"k").unwrap().as_str(), b"k").unwrap();
         let repickled = imported.pickle_with_rng(&key, &mut rng);
         let again = Account::from_pickle(&repickled, &key).unwrap();
         assert_eq!(
@@ -341,8 +361,9 @@ mod legacy_tests {
             Account::from_libolm_pickle(&v4, b"")
                 .unwrap()
                 .to_libolm_pickle(b"")
-                .unwrap(),
-            v4
+                .unwrap()
+                .as_str(),
+            v4.as_str()
         );
     }
 

@@ -9,41 +9,58 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 use super::PickleError;
-use crate::encoding::varint::{read_varint, write_varint};
+use crate::encoding::varint::{read_varint, varint_len, write_varint};
 
-/// Appends fields to a buffer that is wiped when dropped.
+/// Appends fields to a buffer that is wiped when dropped, or only counts
+/// them.
 pub(crate) struct Writer {
-    buffer: Zeroizing<Vec<u8>>,
+    sink: Sink,
+}
+
+enum Sink {
+    Buffer(Zeroizing<Vec<u8>>),
+    /// Counting gives a pickle's exact length from the same code that writes
+    /// it, without copying a single secret byte.
+    Count(usize),
 }
 
 impl Writer {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         Self {
-            buffer: Zeroizing::new(Vec::with_capacity(capacity)),
+            sink: Sink::Buffer(Zeroizing::new(Vec::with_capacity(capacity))),
         }
     }
 
-    /// Makes room for `additional` more bytes. A `Vec` that grows by itself
+    /// A writer that keeps nothing and counts the bytes it is given.
+    pub(crate) fn counter() -> Self {
+        Self { sink: Sink::Count(0) }
+    }
+
+    /// Appends `len` bytes that `fill` writes. A `Vec` that grows by itself
     /// copies its contents and frees the old buffer without wiping it, so
     /// the buffer is replaced here and the old one dropped through
     /// `Zeroizing`.
-    fn reserve(&mut self, additional: usize) {
-        let needed = self.buffer.len().saturating_add(additional);
-        if needed > self.buffer.capacity() {
-            let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(2 * self.buffer.capacity())));
-            grown.extend_from_slice(&self.buffer);
-            self.buffer = grown;
+    fn append(&mut self, len: usize, fill: impl FnOnce(&mut Vec<u8>)) {
+        match &mut self.sink {
+            Sink::Count(count) => *count = count.saturating_add(len),
+            Sink::Buffer(buffer) => {
+                let needed = buffer.len().saturating_add(len);
+                if needed > buffer.capacity() {
+                    let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(2 * buffer.capacity())));
+                    grown.extend_from_slice(buffer);
+                    *buffer = grown;
+                }
+                fill(buffer);
+            }
         }
     }
 
     pub(crate) fn bytes(&mut self, bytes: &[u8]) {
-        self.reserve(bytes.len());
-        self.buffer.extend_from_slice(bytes);
+        self.append(bytes.len(), |buffer| buffer.extend_from_slice(bytes));
     }
 
     pub(crate) fn u8(&mut self, value: u8) {
-        self.reserve(1);
-        self.buffer.push(value);
+        self.append(1, |buffer| buffer.push(value));
     }
 
     pub(crate) fn bool(&mut self, value: bool) {
@@ -57,12 +74,23 @@ impl Writer {
 
     /// Our integers: a protobuf-style varint.
     pub(crate) fn varint(&mut self, value: u64) {
-        self.reserve(10);
-        write_varint(&mut self.buffer, value);
+        self.append(varint_len(value), |buffer| write_varint(buffer, value));
     }
 
+    /// The number of bytes written or counted so far.
+    pub(crate) fn len(&self) -> usize {
+        match &self.sink {
+            Sink::Buffer(buffer) => buffer.len(),
+            Sink::Count(count) => *count,
+        }
+    }
+
+    /// The bytes written; empty for a counter.
     pub(crate) fn into_bytes(self) -> Zeroizing<Vec<u8>> {
-        self.buffer
+        match self.sink {
+            Sink::Buffer(buffer) => buffer,
+            Sink::Count(_) => Zeroizing::new(Vec::new()),
+        }
     }
 }
 
@@ -171,6 +199,23 @@ mod tests {
             assert_eq!(r.varint().unwrap(), u64::from(i) << 20);
         }
         r.finish().unwrap();
+    }
+
+    #[test]
+    fn a_counter_counts_what_a_writer_writes() {
+        fn fields(w: &mut Writer) {
+            w.u32_be(7);
+            w.bool(false);
+            w.varint(1 << 40);
+            w.bytes(&[1; 33]);
+        }
+        let mut writer = Writer::with_capacity(0);
+        let mut counter = Writer::counter();
+        fields(&mut writer);
+        fields(&mut counter);
+        assert_eq!(counter.len(), writer.len());
+        assert_eq!(writer.into_bytes().len(), 4 + 1 + 6 + 33);
+        assert!(counter.into_bytes().is_empty());
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub(crate) fn seal<R: CryptoRng + ?Sized>(
     body: &[u8],
     key: &[u8; PICKLE_KEY_LENGTH],
     rng: &mut R,
-) -> String {
+) -> Zeroizing<String> {
     let mut nonce = [0u8; NONCE_LEN];
     rng.fill_bytes(&mut nonce);
     let keys = keys(kind, &nonce, key);
@@ -67,7 +67,7 @@ pub(crate) fn seal<R: CryptoRng + ?Sized>(
     keys.encrypt_into(body, &mut out);
     let mac = keys.mac(&out);
     out.extend_from_slice(&mac);
-    base64_encode(out.as_slice())
+    Zeroizing::new(base64_encode(out.as_slice()))
 }
 
 /// Opens a pickle of `kind`, returning its body.

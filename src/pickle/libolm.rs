@@ -23,7 +23,10 @@ const PICKLE_INFO: &[u8] = b"Pickle";
 ///
 /// This crate's objects have `to_libolm_pickle`; this is for libolm
 /// pickles of what it does not model, and for tools that inspect them.
-pub fn encrypt(key: &[u8], body: &[u8]) -> String {
+///
+/// The result is wiped on drop: under a known or empty key a libolm pickle
+/// is as good as plaintext.
+pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
     let keys = CipherKeys::derive(key, PICKLE_INFO);
     let mut out = Zeroizing::new(Vec::with_capacity(
         CipherKeys::ciphertext_len(body.len()) + TRUNCATED_MAC_LEN,
@@ -31,7 +34,13 @@ pub fn encrypt(key: &[u8], body: &[u8]) -> String {
     keys.encrypt_into(body, &mut out);
     let mac = keys.mac(&out);
     out.extend_from_slice(mac.get(..TRUNCATED_MAC_LEN).unwrap_or_default());
-    base64_encode(out.as_slice())
+    Zeroizing::new(base64_encode(out.as_slice()))
+}
+
+/// The length of the pickle `encrypt` makes of a body of `body_len` bytes.
+pub(crate) const fn encrypted_len(body_len: usize) -> usize {
+    let raw = CipherKeys::ciphertext_len(body_len) + TRUNCATED_MAC_LEN;
+    (raw * 4).div_ceil(3)
 }
 
 /// Checks the MAC of a libolm pickle and decrypts it, returning its raw

@@ -16,6 +16,7 @@
 use alloc::string::String;
 
 use rand::CryptoRng;
+use zeroize::Zeroizing;
 
 #[cfg(feature = "libolm-compat")]
 use super::libolm;
@@ -74,13 +75,17 @@ impl GroupSession {
     /// Pickles the session in our format, with a nonce from the operating
     /// system's generator.
     #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
         self.pickle_with_rng(key, &mut rand::rng())
     }
 
     /// Pickles the session in our format, drawing the 16-byte nonce from
     /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        key: &[u8; PICKLE_KEY_LENGTH],
+        rng: &mut R,
+    ) -> Zeroizing<String> {
         let mut w = Writer::with_capacity(210);
         w.u8(CONFIG_V1);
         write_ratchet(&mut w, self.ratchet(), false);
@@ -116,14 +121,29 @@ impl GroupSession {
     #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's outbound group session pickle
     /// (version 1), byte for byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
         let mut w = Writer::with_capacity(232);
+        self.write_libolm_body(&mut w);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
+    /// output, for any key, computed without writing the pickle (libolm's
+    /// `olm_pickle_*_length`).
+    pub fn libolm_pickle_len(&self) -> usize {
+        let mut w = Writer::counter();
+        self.write_libolm_body(&mut w);
+        libolm::encrypted_len(w.len())
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    fn write_libolm_body(&self, w: &mut Writer) {
         w.u32_be(GROUP_LIBOLM_VERSION);
-        write_ratchet(&mut w, self.ratchet(), true);
+        write_ratchet(w, self.ratchet(), true);
         let pair = self.signing_key_pair();
         w.bytes(pair.public_key().as_bytes());
         w.bytes(pair.expanded_bytes().as_bytes());
-        Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -154,7 +174,7 @@ impl InboundGroupSession {
     /// Pickles the session in our format, with a nonce from the operating
     /// system's generator.
     #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
         self.pickle_with_rng(key, &mut rand::rng())
     }
 
@@ -166,7 +186,11 @@ impl InboundGroupSession {
     /// larger than libolm's, and the first decryption after loading rebuilds
     /// it with the same one jump from the first known index. Every message
     /// decrypts exactly as before.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        key: &[u8; PICKLE_KEY_LENGTH],
+        rng: &mut R,
+    ) -> Zeroizing<String> {
         let mut w = Writer::with_capacity(180);
         w.u8(CONFIG_V1);
         write_ratchet(&mut w, &self.initial, false);
@@ -203,14 +227,29 @@ impl InboundGroupSession {
     #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's inbound group session pickle
     /// (version 2), byte for byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
         let mut w = Writer::with_capacity(301);
+        self.write_libolm_body(&mut w);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
+    /// output, for any key, computed without writing the pickle (libolm's
+    /// `olm_pickle_*_length`).
+    pub fn libolm_pickle_len(&self) -> usize {
+        let mut w = Writer::counter();
+        self.write_libolm_body(&mut w);
+        libolm::encrypted_len(w.len())
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    fn write_libolm_body(&self, w: &mut Writer) {
         w.u32_be(INBOUND_LIBOLM_VERSION);
-        write_ratchet(&mut w, &self.initial, true);
-        write_ratchet(&mut w, &self.latest, true);
+        write_ratchet(w, &self.initial, true);
+        write_ratchet(w, &self.latest, true);
         w.bytes(self.signing_key.as_bytes());
         w.bool(self.verified);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -265,11 +304,11 @@ mod tests {
         let mut session = GroupSession::new_with_rng(SessionConfig::version_1(), &mut Replay::blocks(0x10, 5));
         session.encrypt("Hello, group");
         session.encrypt("Hello, group");
-        assert_eq!(session.to_libolm_pickle(b"").unwrap(), OUTBOUND_AT_2);
+        assert_eq!(session.to_libolm_pickle(b"").unwrap().as_str(), OUTBOUND_AT_2);
         let mut imported = GroupSession::from_libolm_pickle(OUTBOUND_AT_2, b"").unwrap();
         assert_eq!(imported.session_id(), "IIKL9cW9ystoSGMzbCAvtVmdpIvlWWYVdCFwcFvsqfc");
         assert_eq!(imported.message_index(), 2);
-        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), OUTBOUND_AT_2);
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap().as_str(), OUTBOUND_AT_2);
         assert_eq!(imported.encrypt("x").to_bytes(), session.encrypt("x").to_bytes());
         assert_eq!(
             GroupSession::from_libolm_pickle(OUTBOUND_AT_2, b"k").unwrap_err(),
@@ -299,7 +338,7 @@ mod tests {
         let mut back = InboundGroupSession::from_pickle(&pickle, &key).unwrap();
         assert_eq!(back.latest_index(), 0);
         let mut via_libolm =
-            InboundGroupSession::from_libolm_pickle(&inbound.to_libolm_pickle(b"k").unwrap(), b"k").unwrap();
+            InboundGroupSession::from_libolm_pickle(inbound.to_libolm_pickle(b"k").unwrap().as_str(), b"k").unwrap();
         assert_eq!(via_libolm.latest_index(), 3);
         for message in &messages {
             assert_eq!(back.decrypt(message).unwrap(), inbound.decrypt(message).unwrap());

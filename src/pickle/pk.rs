@@ -9,6 +9,7 @@
 use alloc::string::String;
 
 use rand::CryptoRng;
+use zeroize::Zeroizing;
 
 #[cfg(feature = "libolm-compat")]
 use super::libolm;
@@ -25,12 +26,16 @@ impl PkDecryption {
     /// Pickles the key in our format, with a nonce from the operating
     /// system's generator.
     #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
         self.pickle_with_rng(key, &mut rand::rng())
     }
 
     /// Pickles the key in our format, drawing the 16-byte nonce from `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        key: &[u8; PICKLE_KEY_LENGTH],
+        rng: &mut R,
+    ) -> Zeroizing<String> {
         let mut w = Writer::with_capacity(32);
         w.bytes(self.to_bytes().as_slice());
         envelope::seal(Kind::PkDecryption, &w.into_bytes(), key, rng)
@@ -48,12 +53,27 @@ impl PkDecryption {
     #[cfg(feature = "libolm-compat")]
     /// Writes the key as libolm's PK decryption pickle (version 1), byte for
     /// byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
         let mut w = Writer::with_capacity(68);
+        self.write_libolm_body(&mut w);
+        Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
+    /// output, for any key, computed without writing the pickle (libolm's
+    /// `olm_pickle_*_length`).
+    pub fn libolm_pickle_len(&self) -> usize {
+        let mut w = Writer::counter();
+        self.write_libolm_body(&mut w);
+        libolm::encrypted_len(w.len())
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    fn write_libolm_body(&self, w: &mut Writer) {
         w.u32_be(LIBOLM_VERSION);
         w.bytes(self.public_key().as_bytes());
         w.bytes(self.to_bytes().as_slice());
-        Ok(libolm::encrypt(key, &w.into_bytes()))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -88,11 +108,14 @@ mod tests {
             decryption.public_key().to_base64(),
             "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo"
         );
-        assert_eq!(decryption.to_libolm_pickle(b"secret_key").unwrap(), pickle);
+        assert_eq!(decryption.to_libolm_pickle(b"secret_key").unwrap().as_str(), pickle);
         // protocol-notes §5.2: recipient E1×32 pickled with the empty key.
         let notes = "JJ1vAdTcKRZU2W0K/CGE/C9d36S//zV1SUktqNLQWOyz4XW5V3pf3FJF88v3R/uTPuP0BupSAKbp8ETNr3D5pLwKjjRtkmqTAIfQW4OBcz4AM1NfVIBXBQ";
         assert_eq!(
-            PkDecryption::from_bytes(&[0xe1; 32]).to_libolm_pickle(b"").unwrap(),
+            PkDecryption::from_bytes(&[0xe1; 32])
+                .to_libolm_pickle(b"")
+                .unwrap()
+                .as_str(),
             notes
         );
         assert_eq!(

@@ -17,6 +17,7 @@
 use alloc::{string::String, vec::Vec};
 
 use rand::CryptoRng;
+use zeroize::Zeroizing;
 
 #[cfg(feature = "libolm-compat")]
 use super::libolm;
@@ -84,13 +85,17 @@ impl Session {
     /// Pickles the session in our format, with a nonce from the operating
     /// system's generator.
     #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
         self.pickle_with_rng(key, &mut rand::rng())
     }
 
     /// Pickles the session in our format, drawing the 16-byte nonce from
     /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(&self, key: &[u8; PICKLE_KEY_LENGTH], rng: &mut R) -> String {
+    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        key: &[u8; PICKLE_KEY_LENGTH],
+        rng: &mut R,
+    ) -> Zeroizing<String> {
         let mut w = Writer::with_capacity(400);
         w.u8(CONFIG_V1);
         self.write_state(&mut w, Format::Ours);
@@ -112,11 +117,26 @@ impl Session {
     #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's session pickle (version 1), byte for
     /// byte as libolm would for the same state.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<String, PickleError> {
+    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
         let mut w = Writer::with_capacity(400);
-        w.u32_be(LIBOLM_VERSION);
-        self.write_state(&mut w, Format::Libolm);
+        self.write_libolm_body(&mut w);
         Ok(libolm::encrypt(key, &w.into_bytes()))
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
+    /// output, for any key, computed without writing the pickle (libolm's
+    /// `olm_pickle_*_length`).
+    pub fn libolm_pickle_len(&self) -> usize {
+        let mut w = Writer::counter();
+        self.write_libolm_body(&mut w);
+        libolm::encrypted_len(w.len())
+    }
+
+    #[cfg(feature = "libolm-compat")]
+    fn write_libolm_body(&self, w: &mut Writer) {
+        w.u32_be(LIBOLM_VERSION);
+        self.write_state(w, Format::Libolm);
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -314,10 +334,10 @@ mod tests {
         let session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
         assert_eq!(session.session_id(), "4H2yAU5HHKVIOvNXirtQXiYCwNpozSwgvVA+w39MUP4");
         assert!(session.has_received_message());
-        assert_eq!(session.to_libolm_pickle(b"").unwrap(), ALICE_SESSION);
+        assert_eq!(session.to_libolm_pickle(b"").unwrap().as_str(), ALICE_SESSION);
         let ours = session.pickle_with_rng(&[1; 32], &mut rand::rng());
         let back = Session::from_pickle(&ours, &[1; 32]).unwrap();
-        assert_eq!(back.to_libolm_pickle(b"").unwrap(), ALICE_SESSION);
+        assert_eq!(back.to_libolm_pickle(b"").unwrap().as_str(), ALICE_SESSION);
     }
 
     #[test]
@@ -340,7 +360,7 @@ mod tests {
         for (label, session) in [
             (
                 "libolm",
-                Session::from_libolm_pickle(&a.to_libolm_pickle(b"k").unwrap(), b"k").unwrap(),
+                Session::from_libolm_pickle(a.to_libolm_pickle(b"k").unwrap().as_str(), b"k").unwrap(),
             ),
             (
                 "ours",
@@ -422,11 +442,11 @@ mod tests {
         body[4 + 1 + 96 + 32 + 4] ^= 1;
         let pickle = libolm::encrypt(b"", &body);
         let mut imported = Session::from_libolm_pickle(&pickle, b"").unwrap();
-        assert_eq!(imported.to_libolm_pickle(b"").unwrap(), pickle);
+        assert_eq!(imported.to_libolm_pickle(b"").unwrap().as_str(), pickle.as_str());
         let key = [6u8; 32];
         let ours = imported.pickle_with_rng(&key, &mut rng);
         let mut back = Session::from_pickle(&ours, &key).unwrap();
-        assert_eq!(back.to_libolm_pickle(b"").unwrap(), pickle);
+        assert_eq!(back.to_libolm_pickle(b"").unwrap().as_str(), pickle.as_str());
         // Both send the stored key, as libolm would.
         let (a, b) = (
             imported.encrypt_with_rng("x", &mut rng),
@@ -553,7 +573,8 @@ mod legacy_tests {
             Session::from_libolm_pickle(v1, b"secret_key")
                 .unwrap()
                 .to_libolm_pickle(b"secret_key")
-                .unwrap(),
+                .unwrap()
+                .as_str(),
             v1
         );
     }

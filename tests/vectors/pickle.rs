@@ -57,7 +57,7 @@ pub fn run(v: &Value) -> Outcome {
     }
 }
 
-fn check_reexport(what: &str, written: Result<String, PickleError>, pickle: &str) -> Outcome {
+fn check_reexport(what: &str, written: Result<zeroize::Zeroizing<String>, PickleError>, pickle: &str) -> Outcome {
     let written = written.map_err(|e| format!("{what} re-export: {e}"))?;
     check_eq(&format!("{what} re-export"), written.as_str(), pickle)
 }

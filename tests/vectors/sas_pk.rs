@@ -81,7 +81,7 @@ pub fn run_sas(v: &Value) -> Outcome {
 /// The failure class of a backup decryption error.
 fn pk_class(error: &PkError) -> &'static str {
     match error {
-        PkError::Mac => "mac",
+        PkError::Decryption => "mac",
         PkError::NonContributoryKey => "non_contributory",
         _ => "decode",
     }

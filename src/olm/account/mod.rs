@@ -191,6 +191,13 @@ impl Account {
         self.fallback_keys.unpublished()
     }
 
+    /// The current fallback key, published or not (libolm's deprecated
+    /// `olm_account_fallback_key`). Clients upload only
+    /// [`fallback_key`](Self::fallback_key)'s.
+    pub fn current_fallback_key(&self) -> Option<(KeyId, Curve25519PublicKey)> {
+        self.fallback_keys.current.as_ref().map(|k| (k.id, k.key.public))
+    }
+
     /// Forgets the previous fallback key, once sessions made with it are no
     /// longer expected. Returns whether there was one.
     pub fn forget_fallback_key(&mut self) -> bool {

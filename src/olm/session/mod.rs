@@ -61,6 +61,22 @@ impl Session {
         self.session_keys
     }
 
+    /// Whether `message` belongs to this session: it carries the same three
+    /// keys (libolm's `olm_matches_inbound_session`).
+    ///
+    /// Check this (or compare [`PreKeyMessage::session_id`] with
+    /// [`session_id`](Self::session_id)) against the sessions you hold before
+    /// calling [`Account::create_inbound_session`]: a pre-key message made
+    /// with a fallback key, which is not consumed, opens a new session every
+    /// time it is delivered, so a replayed one would decrypt again through a
+    /// fresh session. Decrypted by the existing session instead, a replay
+    /// fails with [`DecryptionError::MissingMessageKey`].
+    ///
+    /// [`Account::create_inbound_session`]: crate::olm::Account::create_inbound_session
+    pub fn matches_inbound_session(&self, message: &PreKeyMessage) -> bool {
+        self.session_keys == message.session_keys()
+    }
+
     /// The protocol variant of the session.
     pub fn session_config(&self) -> SessionConfig {
         self.config
@@ -70,6 +86,28 @@ impl Session {
     /// `encrypt` produces pre-key messages.
     pub fn has_received_message(&self) -> bool {
         self.received_message
+    }
+
+    /// The index of the next message on the sending chain, or `None` before
+    /// the session's first ratchet step of its own (a recipient that has not
+    /// replied yet).
+    pub fn sending_chain_index(&self) -> Option<u32> {
+        match &self.ratchet.sending {
+            SendingChain::Active { chain_key, .. } => Some(chain_key.index()),
+            SendingChain::Inactive { .. } => None,
+        }
+    }
+
+    /// The next expected index of each receiving chain, newest first, as
+    /// libolm's `olm_session_describe` lists them.
+    pub fn receiving_chain_indices(&self) -> Vec<u32> {
+        self.ratchet.receiving.iter().map(|c| c.chain_key.index()).collect()
+    }
+
+    /// The message index of each skipped message key still kept, in the
+    /// order libolm's `olm_session_describe` lists them.
+    pub fn skipped_message_indices(&self) -> Vec<u32> {
+        self.ratchet.skipped.iter().map(|k| k.message_key.index()).collect()
     }
 
     /// Encrypts `plaintext`, drawing a new ratchet key from the operating

@@ -374,3 +374,31 @@ fn debug_output_is_pinned() {
     let _ = Ed25519PublicKey::from_bytes(&[0; 32]);
     let _ = Ed25519Signature::from_bytes([0; 64]);
 }
+
+/// The QR-login channels print their public keys and nothing else: once
+/// those are removed, no run of key-like characters is left.
+#[test]
+fn qr_login_channels_print_only_public_keys() {
+    fn only_public(debug: &str, public: &[String]) {
+        let mut rest = debug.to_owned();
+        for key in public {
+            rest = rest.replace(key.as_str(), "");
+        }
+        let longest = rest
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/'))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest < 20, "{debug}");
+    }
+    let mut rng = rand::rng();
+    let scanner = olm::ecies::Ecies::new_with_rng(&mut rng);
+    let shower = olm::ecies::Ecies::new_with_rng(&mut rng);
+    let keys = [scanner.public_key().to_base64(), shower.public_key().to_base64()];
+    only_public(&format!("{scanner:?}"), &keys);
+    let shower_key = shower.public_key();
+    let outbound = scanner.establish_outbound_channel(shower_key, b"hello").unwrap();
+    only_public(&format!("{:?}", outbound.ecies), &keys);
+    let inbound = shower.establish_inbound_channel(&outbound.message).unwrap();
+    only_public(&format!("{:?}", inbound.ecies), &keys);
+}

@@ -281,10 +281,10 @@ impl Session {
                     }
                 },
             };
-            let key = *r.array::<32>()?;
+            let key = r.array::<32>()?;
             skipped.push(SkippedMessageKey {
                 ratchet_key,
-                message_key: MessageKey::new(key, format.read_int(r)?),
+                message_key: MessageKey::from_bytes(key, format.read_int(r)?),
             });
         }
 
@@ -390,7 +390,7 @@ mod tests {
         for (ratchet_key, index) in [(orphan, 7), (on_chain, 3), (orphan, 8)] {
             session.ratchet.skipped.push(SkippedMessageKey {
                 ratchet_key,
-                message_key: MessageKey::new([index as u8; 32], index),
+                message_key: MessageKey::from_bytes(&[index as u8; 32], index),
             });
         }
         let key = [5u8; 32];

@@ -430,8 +430,12 @@ impl Ed25519Keypair {
     pub(crate) fn expanded_bytes(&self) -> SecretBox<64> {
         match &self.secret {
             SecretForm::Seed(seed) | SecretForm::ExpandedSeed { seed, .. } => {
-                let mut out = SecretBox::from_slice(&Sha512::digest(seed.0.as_bytes()));
+                // Hashed straight into the box: no copy on the stack.
+                let mut out = SecretBox::<64>::zeroed();
                 let bytes = out.as_mut_bytes();
+                Sha512::new()
+                    .chain_update(seed.0.as_bytes())
+                    .finalize_into(bytes.into());
                 bytes[0] &= 248;
                 bytes[31] &= 63;
                 bytes[31] |= 64;

@@ -22,14 +22,6 @@ impl<const N: usize> SecretBox<N> {
         Self(Box::new([0; N]))
     }
 
-    /// From a slice of exactly `N` bytes; shorter input leaves the rest zero.
-    /// Callers pass fixed-size parts of KDF outputs.
-    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
-        let mut secret = Self::zeroed();
-        secret.0.iter_mut().zip(bytes).for_each(|(s, b)| *s = *b);
-        secret
-    }
-
     #[allow(dead_code)]
     pub(crate) fn as_bytes(&self) -> &[u8; N] {
         &self.0

@@ -7,7 +7,7 @@
 
 use alloc::boxed::Box;
 
-use hmac::Mac;
+use hmac::{Mac, digest::FixedOutput};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::MessageKey;
@@ -44,7 +44,8 @@ impl ChainKey {
     pub(crate) fn advance(&mut self) {
         let mut mac = hmac_sha256(&self.key);
         mac.update(&[CHAIN_KEY_SEED]);
-        self.key.copy_from_slice(&mac.finalize().into_bytes());
+        // Finalized in place: no copy of the next key on the stack.
+        FixedOutput::finalize_into(mac, (&mut *self.key).into());
         self.index = self.index.wrapping_add(1);
     }
 
@@ -54,10 +55,10 @@ impl ChainKey {
         let keyed = hmac_sha256(&self.key);
         let mut message = keyed.clone();
         message.update(&[MESSAGE_KEY_SEED]);
-        let message_key = MessageKey::new(message.finalize().into_bytes().into(), self.index);
+        let message_key = MessageKey::from_mac(message, self.index);
         let mut chain = keyed;
         chain.update(&[CHAIN_KEY_SEED]);
-        self.key.copy_from_slice(&chain.finalize().into_bytes());
+        FixedOutput::finalize_into(chain, (&mut *self.key).into());
         self.index = self.index.wrapping_add(1);
         message_key
     }

@@ -3,11 +3,12 @@
 
 use alloc::{boxed::Box, vec::Vec};
 
+use hmac::digest::FixedOutput;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::{
     Curve25519PublicKey,
-    cipher::{CipherError, CipherKeys},
+    cipher::{CipherError, CipherKeys, HmacSha256},
     olm::{DecryptionError, messages::Message},
 };
 
@@ -25,11 +26,18 @@ pub(crate) struct MessageKey {
 }
 
 impl MessageKey {
-    pub(crate) fn new(key: [u8; 32], index: u32) -> Self {
-        Self {
-            key: Box::new(key),
-            index,
-        }
+    /// Copies `key` straight into its box: no copy is left on the stack.
+    pub(crate) fn from_bytes(key: &[u8; 32], index: u32) -> Self {
+        let mut boxed = Box::new([0u8; 32]);
+        boxed.copy_from_slice(key);
+        Self { key: boxed, index }
+    }
+
+    /// The output of `mac`, finalized into the key's box.
+    pub(crate) fn from_mac(mac: HmacSha256, index: u32) -> Self {
+        let mut key = Box::new([0u8; 32]);
+        FixedOutput::finalize_into(mac, (&mut *key).into());
+        Self { key, index }
     }
 
     pub(crate) fn index(&self) -> u32 {

@@ -1,0 +1,12 @@
+//! Test-only helpers for the olm crates.
+//!
+//! [`Quarantine`] is a global allocator for test binaries that keeps every
+//! block freed by a recording thread instead of releasing it, so that a test
+//! can search all freed memory for the secrets it knows: residue that a
+//! missing wipe leaves behind. [`libolm_body`] names the secrets a libolm
+//! pickle shows, for such tests to look for.
+
+pub mod libolm_body;
+mod quarantine;
+
+pub use quarantine::{Hit, Quarantine, Recording, Report};

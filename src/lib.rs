@@ -7,6 +7,7 @@ extern crate alloc;
 extern crate std;
 
 mod cipher;
+pub mod ct;
 pub mod ecies;
 mod encoding;
 pub mod hpke;

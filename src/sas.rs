@@ -76,6 +76,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 use crate::{
     Curve25519PublicKey, DecodeError, KeyError,
     cipher::{HmacSha256, hmac_sha256, kdf},
+    ct,
     encoding::base64::{FixedDecodeError, base64_decode_array, base64_encode},
     types::{Curve25519Keypair, SecretBox},
 };
@@ -188,7 +189,10 @@ impl EstablishedSas {
     /// users' ids, device ids and SAS public keys and the transaction id.
     pub fn bytes(&self, info: impl AsRef<[u8]>) -> SasBytes {
         let bytes = kdf::hkdf::<SAS_BYTES>(None, self.shared_secret.as_bytes(), info.as_ref());
-        SasBytes { bytes: *bytes }
+        // Shown to both users, who compare them: public by design.
+        SasBytes {
+            bytes: ct::public_array(*bytes),
+        }
     }
 
     /// `count` bytes of HKDF-SHA-256 output for `info`, as libolm's
@@ -214,21 +218,20 @@ impl EstablishedSas {
     /// The key is 32 bytes of HKDF-SHA-256 output for `info`; the MAC is the
     /// full HMAC-SHA-256 of `input`. Send it with [`Mac::to_base64`].
     pub fn calculate_mac(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>) -> Mac {
-        Mac(self
-            .hmac(info.as_ref())
-            .chain_update(input.as_ref())
-            .finalize()
-            .into_bytes()
-            .into())
+        let mac = self.hmac(info.as_ref()).chain_update(input.as_ref()).finalize();
+        // Sent to the other device: public by design.
+        Mac(ct::public_array(mac.into_bytes().into()))
     }
 
     /// Checks, in constant time, a MAC that the other device sent for
     /// `input` (method `hkdf-hmac-sha256.v2`).
     pub fn verify_mac(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>, tag: &Mac) -> Result<(), SasError> {
-        self.hmac(info.as_ref())
-            .chain_update(input.as_ref())
-            .verify_slice(&tag.0)
-            .map_err(|_| SasError::Mac)
+        let expected = self.calculate_mac(input, info);
+        if ct::public_bool(bool::from(expected.0.ct_eq(&tag.0))) {
+            Ok(())
+        } else {
+            Err(SasError::Mac)
+        }
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -280,7 +283,8 @@ impl EstablishedSas {
             .finalize()
             .into_bytes()
             .into();
-        libolm_in_place_base64(&mac)
+        // Sent to the other device: public by design.
+        libolm_in_place_base64(&ct::public_array(mac))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -330,7 +334,7 @@ impl fmt::Debug for EstablishedSas {
 /// revealing where they differ. Only the length, which is public, may end
 /// the comparison early.
 fn ct_eq_str(expected: &str, received: &str) -> Result<(), SasError> {
-    if bool::from(expected.as_bytes().ct_eq(received.as_bytes())) {
+    if ct::public_bool(bool::from(expected.as_bytes().ct_eq(received.as_bytes()))) {
         Ok(())
     } else {
         Err(SasError::Mac)

@@ -20,6 +20,8 @@ use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::ct;
+
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// The length of the truncated MAC carried by Olm and Megolm messages.
@@ -109,11 +111,19 @@ impl CipherKeys {
         mac.finalize().into_bytes().into()
     }
 
-    /// Checks a MAC truncated to its first `tag.len()` bytes, in constant time.
+    /// Checks a MAC truncated to its first `tag.len()` bytes (1 to 32), in
+    /// constant time; only the verdict is public.
     pub(crate) fn verify_truncated_mac(&self, data: &[u8], tag: &[u8]) -> Result<(), CipherError> {
-        let mut mac = self.hmac();
-        mac.update(data);
-        mac.verify_truncated_left(tag).map_err(|_| CipherError::Mac)
+        let expected = self.mac(data);
+        let valid = match expected.get(..tag.len()) {
+            Some(prefix) if !tag.is_empty() => prefix.ct_eq(tag),
+            _ => Choice::from(0),
+        };
+        if ct::public_bool(bool::from(valid)) {
+            Ok(())
+        } else {
+            Err(CipherError::Mac)
+        }
     }
 
     /// Decrypts a ciphertext whose MAC the caller has already checked.
@@ -142,9 +152,10 @@ impl CipherKeys {
         cbc::Decryptor::<Aes256>::new(&self.aes_key.into(), &self.iv.into())
             .decrypt_padded::<NoPadding>(buf)
             .map_err(|_| CipherError::Length)?;
+        // The verdict and the plaintext's length are public once returned.
         let (padding, valid) = pkcs7_padding_len(buf);
-        if bool::from(valid) {
-            Ok(buf.len().saturating_sub(padding))
+        if ct::public_bool(bool::from(valid)) {
+            Ok(buf.len().saturating_sub(ct::public_usize(padding)))
         } else {
             Err(CipherError::Padding)
         }

@@ -23,7 +23,7 @@ use super::{
     ratchet::{RATCHET_LEN, Ratchet},
 };
 use crate::{
-    DecodeError, Ed25519Keypair, Ed25519PublicKey, Ed25519Signature,
+    DecodeError, Ed25519Keypair, Ed25519PublicKey, Ed25519Signature, ct,
     encoding::base64::{FixedDecodeError, base64_decode_array, base64_encode},
     types::SecretBox,
 };
@@ -67,14 +67,15 @@ impl Body {
     /// Reads a body whose version byte must be `version`.
     fn decode(version: u8, bytes: &[u8; BODY_LEN]) -> Result<Self, DecodeError> {
         let (&[got, i0, i1, i2, i3], rest) = bytes.split_first_chunk::<5>().ok_or(DecodeError::Truncated)?;
-        if got != version {
+        if ct::public_u8(got) != version {
             return Err(DecodeError::Version { expected: version, got });
         }
         let (ratchet, key) = rest.split_first_chunk::<RATCHET_LEN>().ok_or(DecodeError::Truncated)?;
         let signing_key =
             Ed25519PublicKey::from_slice(key).map_err(|_| DecodeError::InvalidEd25519Key("signing_key"))?;
         Ok(Self {
-            index: u32::from_be_bytes([i0, i1, i2, i3]),
+            // The index travels in the clear beside every message.
+            index: u32::from_be_bytes(ct::public_array([i0, i1, i2, i3])),
             ratchet: SecretBox::new(ratchet),
             signing_key,
         })

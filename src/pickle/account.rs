@@ -161,7 +161,7 @@ impl Account {
             1 => return Err(PickleError::LegacyAccount),
             other => return Err(PickleError::Version(other)),
         }
-        let ed25519_public = *r.array::<32>()?;
+        let ed25519_public = r.public_key()?;
         let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
         if signing_key.public_key().as_bytes() != &ed25519_public {
             return Err(PickleError::Invalid(
@@ -231,7 +231,7 @@ fn read_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
         1 => true,
         _ => return Err(PickleError::Invalid("bad published flag")),
     };
-    let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+    let public = Curve25519PublicKey::from_bytes(r.public_key()?);
     let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
     Ok(OneTimeKey {
         id,
@@ -250,7 +250,7 @@ fn write_libolm_key(w: &mut Writer, key: &OneTimeKey) {
 
 #[cfg(feature = "libolm-compat")]
 fn read_libolm_pair(r: &mut Reader<'_>) -> Result<Curve25519Keypair, PickleError> {
-    let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+    let public = Curve25519PublicKey::from_bytes(r.public_key()?);
     let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
     Ok(Curve25519Keypair::from_parts(secret, public))
 }

@@ -9,7 +9,10 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 use super::PickleError;
-use crate::encoding::varint::{read_varint, varint_len, write_varint};
+use crate::{
+    ct,
+    encoding::varint::{read_varint, varint_len, write_varint},
+};
 
 /// Appends fields to a buffer that is wiped when dropped, or only counts
 /// them.
@@ -117,9 +120,25 @@ impl<'a> Reader<'a> {
         self.bytes(N)?.try_into().map_err(|_| PickleError::Truncated)
     }
 
+    /// Framing bytes: tags, flags, counts, versions, indices. Every integer
+    /// read here is public (the protocol or the pickle's length reveals it),
+    /// unlike the key bytes read with `bytes` and `array`.
+    fn framing(&mut self, len: usize) -> Result<&'a [u8], PickleError> {
+        let bytes = self.bytes(len)?;
+        ct::public_bytes(bytes);
+        Ok(bytes)
+    }
+
+    /// A public key: public, unlike the secret keys read with `array`.
+    pub(crate) fn public_key(&mut self) -> Result<[u8; 32], PickleError> {
+        self.framing(32)?.try_into().map_err(|_| PickleError::Truncated)
+    }
+
     pub(crate) fn u8(&mut self) -> Result<u8, PickleError> {
-        let [byte] = *self.array::<1>()?;
-        Ok(byte)
+        let [byte] = self.framing(1)? else {
+            return Err(PickleError::Truncated);
+        };
+        Ok(*byte)
     }
 
     /// libolm's booleans: any non-zero byte is true.
@@ -128,10 +147,18 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn u32_be(&mut self) -> Result<u32, PickleError> {
-        Ok(u32::from_be_bytes(*self.array::<4>()?))
+        let bytes: [u8; 4] = self.framing(4)?.try_into().map_err(|_| PickleError::Truncated)?;
+        Ok(u32::from_be_bytes(bytes))
     }
 
     pub(crate) fn varint(&mut self) -> Result<u64, PickleError> {
+        // Its bytes are framing: public up to and including the last one.
+        for byte in self.input.iter().take(10) {
+            ct::public_bytes(core::slice::from_ref(byte));
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
         let (value, len) = read_varint(self.input).ok_or(if self.input.len() < 10 {
             PickleError::Truncated
         } else {

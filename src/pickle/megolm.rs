@@ -158,7 +158,7 @@ impl GroupSession {
             return Err(PickleError::Version(version));
         }
         let ratchet = read_ratchet(&mut r, true)?;
-        let public = *r.array::<32>()?;
+        let public = r.public_key()?;
         let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
         r.finish()?;
         if signing_key.public_key().as_bytes() != &public {
@@ -282,7 +282,7 @@ impl InboundGroupSession {
 }
 
 fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError> {
-    Ed25519PublicKey::from_bytes(r.array::<32>()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
+    Ed25519PublicKey::from_bytes(&r.public_key()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
 }
 
 #[cfg(test)]

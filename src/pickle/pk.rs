@@ -85,7 +85,7 @@ impl PkDecryption {
         if version != LIBOLM_VERSION {
             return Err(PickleError::Version(version));
         }
-        let public = *r.array::<32>()?;
+        let public = r.public_key()?;
         let decryption = Self::from_bytes(r.array::<32>()?);
         r.finish()?;
         if decryption.public_key().as_bytes() != &public {

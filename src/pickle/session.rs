@@ -223,9 +223,9 @@ impl Session {
             Format::Libolm => r.bool()?,
         };
         let session_keys = SessionKeys {
-            identity_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
-            base_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
-            one_time_key: Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+            identity_key: Curve25519PublicKey::from_bytes(r.public_key()?),
+            base_key: Curve25519PublicKey::from_bytes(r.public_key()?),
+            one_time_key: Curve25519PublicKey::from_bytes(r.public_key()?),
         };
         let root_key = RootKey::from_slice(r.array::<32>()?);
         let sending = match format {
@@ -241,7 +241,7 @@ impl Session {
                     // fuzzer found that deriving it changed a key that did
                     // not match its secret).
                     (Format::Libolm, _) | (Format::Ours, 2) => {
-                        let public = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+                        let public = Curve25519PublicKey::from_bytes(r.public_key()?);
                         let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
                         SendingKey {
                             secret,
@@ -259,7 +259,7 @@ impl Session {
         let count = format.read_count(r, MAX_RECEIVING_CHAINS)?;
         let mut receiving = Vec::with_capacity(count);
         for _ in 0..count {
-            let ratchet_key = Curve25519PublicKey::from_bytes(*r.array::<32>()?);
+            let ratchet_key = Curve25519PublicKey::from_bytes(r.public_key()?);
             let key = r.array::<32>()?;
             receiving.push(ReceiverChain {
                 ratchet_key,
@@ -270,9 +270,9 @@ impl Session {
         let mut skipped = Vec::with_capacity(count);
         for _ in 0..count {
             let ratchet_key = match format {
-                Format::Libolm => Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+                Format::Libolm => Curve25519PublicKey::from_bytes(r.public_key()?),
                 Format::Ours => match r.count(MAX_RECEIVING_CHAINS)? {
-                    0 => Curve25519PublicKey::from_bytes(*r.array::<32>()?),
+                    0 => Curve25519PublicKey::from_bytes(r.public_key()?),
                     chain => {
                         receiving
                             .get(chain - 1)

@@ -9,7 +9,10 @@ use x25519_dalek::{PublicKey, SharedSecret, StaticSecret};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::KeyError;
-use crate::encoding::base64::{base64_decode_array, base64_encode};
+use crate::{
+    ct,
+    encoding::base64::{base64_decode_array, base64_encode},
+};
 
 /// A Curve25519 public key: an identity key, one-time key, base key or
 /// ratchet key.
@@ -156,13 +159,14 @@ impl Curve25519SecretKey {
 
     /// The matching public key (one fixed-base scalar multiplication).
     pub fn public_key(&self) -> Curve25519PublicKey {
-        Curve25519PublicKey::from_bytes(PublicKey::from(&*self.0).to_bytes())
+        Curve25519PublicKey::from_bytes(ct::public_array(PublicKey::from(&*self.0).to_bytes()))
     }
 
     /// X25519 with `their_key`, refusing an all-zero result.
     pub(crate) fn diffie_hellman(&self, their_key: &Curve25519PublicKey) -> Result<SharedSecret, KeyError> {
         let shared = self.0.diffie_hellman(&their_key.as_dalek());
-        if shared.was_contributory() {
+        // Whether the exchange was contributory depends on their key alone.
+        if ct::public_bool(shared.was_contributory()) {
             Ok(shared)
         } else {
             Err(KeyError::NonContributoryKey)

@@ -12,7 +12,10 @@ use sha2::{Digest, Sha512};
 use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use super::{KeyError, SecretBox, SignatureError};
-use crate::encoding::base64::{base64_decode_array, base64_encode};
+use crate::{
+    ct,
+    encoding::base64::{base64_decode_array, base64_encode},
+};
 
 /// An Ed25519 public key: a device's fingerprint key or a Megolm session's
 /// signing key.
@@ -29,6 +32,8 @@ impl Ed25519PublicKey {
     /// The key with these bytes, which must be the canonical encoding of a
     /// point on the curve.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
+        // A public key is public, wherever its bytes came from.
+        let bytes = &ct::public_array(*bytes);
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::InvalidEd25519Key)?;
         // `from_bytes` reduces y modulo p and ignores a sign on x = 0; accept
         // only the encoding the point compresses back to.
@@ -324,7 +329,9 @@ impl Ed25519SecretKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> Ed25519PublicKey {
-        Ed25519PublicKey(self.0.verifying_key())
+        let public = self.0.verifying_key();
+        ct::public_bytes(public.as_bytes());
+        Ed25519PublicKey(public)
     }
 
     /// Signs `message` (deterministic RFC 8032 signature).
@@ -393,6 +400,7 @@ impl Ed25519Keypair {
     pub(crate) fn from_expanded(bytes: &[u8; 64]) -> Self {
         let key = Box::new(ExpandedSecretKey::from_bytes(bytes));
         let public = Ed25519PublicKey(VerifyingKey::from(&*key));
+        ct::public_bytes(public.0.as_bytes());
         Self {
             secret: SecretForm::Expanded {
                 bytes: SecretBox::new(bytes),

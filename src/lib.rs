@@ -18,6 +18,7 @@ pub mod pk;
 pub mod sas;
 #[cfg(feature = "serde")]
 mod serde_impls;
+mod stack;
 #[cfg(test)]
 mod test_rng;
 mod types;

@@ -199,7 +199,7 @@ impl PkEncryption {
     /// Encrypts `plaintext`: exactly 32 bytes drawn from `rng` become the
     /// ephemeral Curve25519 secret key, as in libolm's `olm_pk_encrypt`.
     pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(&self, plaintext: &[u8], rng: &mut R) -> PkMessage {
-        self.encrypt_with_ephemeral(plaintext, &Curve25519SecretKey::new_with_rng(rng))
+        crate::stack::scrubbed(|| self.encrypt_with_ephemeral(plaintext, &Curve25519SecretKey::new_with_rng(rng)))
     }
 
     fn encrypt_with_ephemeral(&self, plaintext: &[u8], ephemeral: &Curve25519SecretKey) -> PkMessage {
@@ -249,15 +249,15 @@ impl PkDecryption {
     /// A new key pair: exactly 32 bytes drawn from `rng` become the secret,
     /// as in libolm's `olm_pk_generate_key`.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        Self {
+        crate::stack::scrubbed(|| Self {
             keypair: Curve25519Keypair::new_with_rng(rng),
-        }
+        })
     }
 
     /// The key pair with this 32-byte secret (the recovery key's content),
     /// as libolm's `olm_pk_key_from_private`.
     pub fn from_bytes(secret_key: &[u8; 32]) -> Self {
-        Self::from_key(Curve25519SecretKey::from_bytes(secret_key))
+        crate::stack::scrubbed(|| Self::from_key(Curve25519SecretKey::from_bytes(secret_key)))
     }
 
     /// The key pair with this secret key.
@@ -287,18 +287,20 @@ impl PkDecryption {
     /// this key by *someone*: the plaintext is not authenticated (see the
     /// module docs).
     pub fn decrypt(&self, message: &PkMessage) -> Result<Vec<u8>, PkError> {
-        let shared = self
-            .keypair
-            .secret
-            .diffie_hellman(&message.ephemeral_key)
-            .map_err(|_| PkError::NonContributoryKey)?;
-        let keys = CipherKeys::derive(shared.as_bytes(), PK_KDF_INFO);
-        // One error for every failure from here on: the MAC covers nothing,
-        // so a distinct padding error would tell whoever planted an entry
-        // something about its plaintext (a padding oracle).
-        keys.verify_truncated_mac(PK_MAC_INPUT, &message.mac)
-            .and_then(|()| keys.decrypt(&message.ciphertext))
-            .map_err(|_| PkError::Decryption)
+        crate::stack::scrubbed(|| {
+            let shared = self
+                .keypair
+                .secret
+                .diffie_hellman(&message.ephemeral_key)
+                .map_err(|_| PkError::NonContributoryKey)?;
+            let keys = CipherKeys::derive(shared.as_bytes(), PK_KDF_INFO);
+            // One error for every failure from here on: the MAC covers nothing,
+            // so a distinct padding error would tell whoever planted an entry
+            // something about its plaintext (a padding oracle).
+            keys.verify_truncated_mac(PK_MAC_INPUT, &message.mac)
+                .and_then(|()| keys.decrypt(&message.ciphertext))
+                .map_err(|_| PkError::Decryption)
+        })
     }
 }
 
@@ -339,7 +341,7 @@ impl PkSigning {
 
     /// A new key: a 32-byte seed drawn from `rng`.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        Self::from_secret(Ed25519SecretKey::new_with_rng(rng))
+        crate::stack::scrubbed(|| Self::from_secret(Ed25519SecretKey::new_with_rng(rng)))
     }
 
     /// The key with this seed, as libolm's `olm_pk_signing_key_from_seed`.
@@ -365,7 +367,7 @@ impl PkSigning {
     /// Signs `message` (a deterministic RFC 8032 signature; Matrix signs
     /// canonical JSON).
     pub fn sign(&self, message: impl AsRef<[u8]>) -> Ed25519Signature {
-        self.secret.sign(message.as_ref())
+        crate::stack::scrubbed(|| self.secret.sign(message.as_ref()))
     }
 }
 

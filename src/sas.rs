@@ -110,9 +110,9 @@ impl Sas {
     /// A new key pair: exactly 32 bytes drawn from `rng` become the
     /// Curve25519 secret key, as in libolm's `olm_create_sas`.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        Self {
+        crate::stack::scrubbed(|| Self {
             keypair: Curve25519Keypair::new_with_rng(rng),
-        }
+        })
     }
 
     /// Our public key, to be sent to the other device (`m.key.verification.key`).
@@ -129,11 +129,13 @@ impl Sas {
     /// failure the verification must be cancelled (the key pair is consumed
     /// either way, so it cannot be reused by accident).
     pub fn diffie_hellman(self, their_key: Curve25519PublicKey) -> Result<EstablishedSas, KeyError> {
-        let shared = self.keypair.secret.diffie_hellman(&their_key)?;
-        Ok(EstablishedSas {
-            shared_secret: SecretBox::new(shared.as_bytes()),
-            our_public_key: self.keypair.public,
-            their_public_key: their_key,
+        crate::stack::scrubbed(|| {
+            let shared = self.keypair.secret.diffie_hellman(&their_key)?;
+            Ok(EstablishedSas {
+                shared_secret: SecretBox::new(shared.as_bytes()),
+                our_public_key: self.keypair.public,
+                their_public_key: their_key,
+            })
         })
     }
 
@@ -188,11 +190,13 @@ impl EstablishedSas {
     /// In Matrix, `info` is `MATRIX_KEY_VERIFICATION_SAS|` followed by both
     /// users' ids, device ids and SAS public keys and the transaction id.
     pub fn bytes(&self, info: impl AsRef<[u8]>) -> SasBytes {
-        let bytes = kdf::hkdf::<SAS_BYTES>(None, self.shared_secret.as_bytes(), info.as_ref());
-        // Shown to both users, who compare them: public by design.
-        SasBytes {
-            bytes: ct::public_array(*bytes),
-        }
+        crate::stack::scrubbed(|| {
+            let bytes = kdf::hkdf::<SAS_BYTES>(None, self.shared_secret.as_bytes(), info.as_ref());
+            // Shown to both users, who compare them: public by design.
+            SasBytes {
+                bytes: ct::public_array(*bytes),
+            }
+        })
     }
 
     /// `count` bytes of HKDF-SHA-256 output for `info`, as libolm's
@@ -202,14 +206,16 @@ impl EstablishedSas {
     /// Fails when `count` exceeds [`InvalidCount::MAX`], the most HKDF-SHA-256
     /// can produce.
     pub fn bytes_raw(&self, info: impl AsRef<[u8]>, count: usize) -> Result<Vec<u8>, InvalidCount> {
-        if count > InvalidCount::MAX {
-            return Err(InvalidCount { requested: count });
-        }
-        let mut out = alloc::vec![0u8; count];
-        Hkdf::<Sha256>::new(None, self.shared_secret.as_bytes())
-            .expand(info.as_ref(), &mut out)
-            .map_err(|_| InvalidCount { requested: count })?;
-        Ok(out)
+        crate::stack::scrubbed(|| {
+            if count > InvalidCount::MAX {
+                return Err(InvalidCount { requested: count });
+            }
+            let mut out = alloc::vec![0u8; count];
+            Hkdf::<Sha256>::new(None, self.shared_secret.as_bytes())
+                .expand(info.as_ref(), &mut out)
+                .map_err(|_| InvalidCount { requested: count })?;
+            Ok(out)
+        })
     }
 
     /// The MAC of `input` under the key derived for `info`: Matrix method
@@ -218,20 +224,24 @@ impl EstablishedSas {
     /// The key is 32 bytes of HKDF-SHA-256 output for `info`; the MAC is the
     /// full HMAC-SHA-256 of `input`. Send it with [`Mac::to_base64`].
     pub fn calculate_mac(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>) -> Mac {
-        let mac = self.hmac(info.as_ref()).chain_update(input.as_ref()).finalize();
-        // Sent to the other device: public by design.
-        Mac(ct::public_array(mac.into_bytes().into()))
+        crate::stack::scrubbed(|| {
+            let mac = self.hmac(info.as_ref()).chain_update(input.as_ref()).finalize();
+            // Sent to the other device: public by design.
+            Mac(ct::public_array(mac.into_bytes().into()))
+        })
     }
 
     /// Checks, in constant time, a MAC that the other device sent for
     /// `input` (method `hkdf-hmac-sha256.v2`).
     pub fn verify_mac(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>, tag: &Mac) -> Result<(), SasError> {
-        let expected = self.calculate_mac(input, info);
-        if ct::public_bool(bool::from(expected.0.ct_eq(&tag.0))) {
-            Ok(())
-        } else {
-            Err(SasError::Mac)
-        }
+        crate::stack::scrubbed(|| {
+            let expected = self.calculate_mac(input, info);
+            if ct::public_bool(bool::from(expected.0.ct_eq(&tag.0))) {
+                Ok(())
+            } else {
+                Err(SasError::Mac)
+            }
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -244,8 +254,10 @@ impl EstablishedSas {
     /// the 43 characters are *not* the base64 of the MAC and do not decode to
     /// it. This reproduces that output exactly. Prefer `calculate_mac`.
     pub fn calculate_mac_invalid_base64(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>) -> String {
-        let mac = self.calculate_mac(input, info);
-        libolm_in_place_base64(&mac.0)
+        crate::stack::scrubbed(|| {
+            let mac = self.calculate_mac(input, info);
+            libolm_in_place_base64(&mac.0)
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -258,8 +270,10 @@ impl EstablishedSas {
         info: impl AsRef<[u8]>,
         tag: &str,
     ) -> Result<(), SasError> {
-        let expected = self.calculate_mac_invalid_base64(input, info);
-        ct_eq_str(&expected, tag)
+        crate::stack::scrubbed(|| {
+            let expected = self.calculate_mac_invalid_base64(input, info);
+            ct_eq_str(&expected, tag)
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -273,18 +287,20 @@ impl EstablishedSas {
     /// [`EstablishedSas::calculate_mac_invalid_base64`]. Prefer
     /// [`EstablishedSas::calculate_mac`].
     pub fn calculate_mac_long_kdf_invalid_base64(&self, input: impl AsRef<[u8]>, info: impl AsRef<[u8]>) -> String {
-        let long_key = kdf::hkdf::<LONG_KDF_KEY_LEN>(None, self.shared_secret.as_bytes(), info.as_ref());
-        // RFC 2104: a key longer than the 64-byte block is first hashed, and
-        // the digest is used as the key. Doing it here keeps the constructor
-        // infallible.
-        let hashed_key = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(long_key.as_slice())));
-        let mac: [u8; 32] = hmac_sha256(&hashed_key)
-            .chain_update(input.as_ref())
-            .finalize()
-            .into_bytes()
-            .into();
-        // Sent to the other device: public by design.
-        libolm_in_place_base64(&ct::public_array(mac))
+        crate::stack::scrubbed(|| {
+            let long_key = kdf::hkdf::<LONG_KDF_KEY_LEN>(None, self.shared_secret.as_bytes(), info.as_ref());
+            // RFC 2104: a key longer than the 64-byte block is first hashed, and
+            // the digest is used as the key. Doing it here keeps the constructor
+            // infallible.
+            let hashed_key = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(long_key.as_slice())));
+            let mac: [u8; 32] = hmac_sha256(&hashed_key)
+                .chain_update(input.as_ref())
+                .finalize()
+                .into_bytes()
+                .into();
+            // Sent to the other device: public by design.
+            libolm_in_place_base64(&ct::public_array(mac))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -297,8 +313,10 @@ impl EstablishedSas {
         info: impl AsRef<[u8]>,
         tag: &str,
     ) -> Result<(), SasError> {
-        let expected = self.calculate_mac_long_kdf_invalid_base64(input, info);
-        ct_eq_str(&expected, tag)
+        crate::stack::scrubbed(|| {
+            let expected = self.calculate_mac_long_kdf_invalid_base64(input, info);
+            ct_eq_str(&expected, tag)
+        })
     }
 
     /// Our public key, as sent to the other device.

@@ -27,7 +27,7 @@ use olm::{
     pk::{PkDecryption, PkEncryption, PkSigning},
     sas::Sas,
 };
-use olm_testkit::{Quarantine, Recording, libolm_body};
+use olm_testkit::{Quarantine, Recording, libolm_body, stack};
 use rand::{SeedableRng, rngs::StdRng};
 use sha2::Sha256;
 
@@ -78,25 +78,39 @@ impl Secrets {
 }
 
 /// A seeded generator whose every draw is a secret of the life.
+///
+/// Its stream is generated up front: a generator computing blocks during a
+/// call would leave its own future output on the stack, which is not the
+/// crate's residue.
 struct Logged {
-    inner: StdRng,
+    pool: Vec<u8>,
+    used: usize,
     draws: Vec<Vec<u8>>,
 }
 
 impl Logged {
     fn new(seed: u64) -> Self {
+        let mut pool = vec![0u8; 1 << 14];
+        rand::Rng::fill_bytes(&mut StdRng::seed_from_u64(seed), &mut pool);
         Self {
-            inner: StdRng::seed_from_u64(seed),
+            pool,
+            used: 0,
             draws: Vec::new(),
         }
     }
 
     /// Moves the draws into `secrets` (a copy would leave the originals
     /// as residue).
-    fn into_secrets(self, secrets: &mut Secrets) {
-        for (i, draw) in self.draws.into_iter().enumerate() {
+    fn into_secrets(mut self, secrets: &mut Secrets) {
+        for (i, draw) in std::mem::take(&mut self.draws).into_iter().enumerate() {
             secrets.0.push((format!("random draw {i}"), draw));
         }
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.pool);
     }
 }
 
@@ -104,15 +118,21 @@ impl rand::TryRng for Logged {
     type Error = std::convert::Infallible;
 
     fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(rand::Rng::next_u32(&mut self.inner))
+        let mut bytes = [0u8; 4];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes))
     }
 
     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(rand::Rng::next_u64(&mut self.inner))
+        let mut bytes = [0u8; 8];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        rand::Rng::fill_bytes(&mut self.inner, dst);
+        let end = self.used + dst.len();
+        dst.copy_from_slice(&self.pool[self.used..end]);
+        self.used = end;
         self.draws.push(dst.to_vec());
         Ok(())
     }
@@ -463,6 +483,129 @@ fn pk_sas_and_secure_channels_leave_no_secret_in_freed_memory() {
         ));
         secrets.add("pickle key", &PICKLE_KEY);
         secrets.add("libolm pickle key", LIBOLM_KEY);
+        rng.into_secrets(secrets);
+    });
+}
+
+/// Runs `f` and adds what it left on the stack to the scan.
+fn on_stack<T>(recording: &mut Recording, what: &str, f: impl FnOnce() -> T) -> T {
+    let (result, bytes) = stack::residue_after(f);
+    let bytes = bytes.expect("the stack is readable through /proc/self/mem");
+    recording.scan_also(&format!("the stack after {what}"), &bytes);
+    // The test's copy is not residue of the code under test.
+    recording.pause(|| drop(bytes));
+    result
+}
+
+/// The same operations, each searched for what it leaves on the stack as
+/// well as in freed memory: key generation, session creation, encryption
+/// and decryption across ratchet steps, libolm pickles (whose Ed25519 keys
+/// are expanded with SHA-512), Megolm, key backup and SAS.
+#[test]
+fn secret_operations_leave_no_secret_on_the_stack() {
+    scan("the stack", |recording, secrets| {
+        let mut rng = Logged::new(7);
+        let alice = Box::new(on_stack(recording, "account creation", || {
+            Account::new_with_rng(&mut rng)
+        }));
+        let mut bob = Box::new(Account::new_with_rng(&mut rng));
+        on_stack(recording, "one-time key generation", || {
+            bob.generate_one_time_keys_with_rng(2, &mut rng)
+        });
+        account_secrets(&alice, secrets, "alice");
+        account_secrets(&bob, secrets, "bob");
+        let one_time_key = *bob.one_time_keys().values().next().unwrap();
+        let mut to_bob = Box::new(on_stack(recording, "outbound session creation", || {
+            alice
+                .create_outbound_session_with_rng(
+                    SessionConfig::version_1(),
+                    bob.curve25519_key(),
+                    one_time_key,
+                    &mut rng,
+                )
+                .unwrap()
+        }));
+        session_secrets(&to_bob, secrets, "alice start");
+        let first = on_stack(recording, "Olm encryption", || {
+            to_bob.encrypt_with_rng("hello", &mut rng)
+        });
+        let OlmMessage::PreKey(first) = first else {
+            panic!("a pre-key message")
+        };
+        let created = on_stack(recording, "inbound session creation", || {
+            bob.create_inbound_session(alice.curve25519_key(), &first).unwrap()
+        });
+        let mut to_alice = Box::new(created.session);
+        for round in 0..2 {
+            let reply = on_stack(recording, "Olm encryption with a ratchet step", || {
+                to_alice.encrypt_with_rng("reply", &mut rng)
+            });
+            on_stack(recording, "Olm decryption with a ratchet step", || {
+                to_bob.decrypt(&reply).unwrap()
+            });
+            let message = to_bob.encrypt_with_rng("again", &mut rng);
+            on_stack(recording, "Olm decryption", || to_alice.decrypt(&message).unwrap());
+            session_secrets(&to_bob, secrets, &format!("alice round {round}"));
+            session_secrets(&to_alice, secrets, &format!("bob round {round}"));
+        }
+        let pickle = on_stack(recording, "a libolm account pickle", || {
+            bob.to_libolm_pickle(LIBOLM_KEY).unwrap()
+        });
+        let back = on_stack(recording, "reading a libolm account pickle", || {
+            Account::from_libolm_pickle(&pickle, LIBOLM_KEY).unwrap()
+        });
+        on_stack(recording, "signing with an expanded key", || back.sign("message"));
+        let ours = on_stack(recording, "our session pickle", || {
+            to_alice.pickle_with_rng(&PICKLE_KEY, &mut nonces())
+        });
+        let restored = on_stack(recording, "reading our session pickle", || {
+            Session::from_pickle(&ours, &PICKLE_KEY).unwrap()
+        });
+
+        let mut group = Box::new(GroupSession::new_with_rng(MegolmConfig::version_1(), &mut rng));
+        let key = group.session_key();
+        ratchet_secrets(&key.to_bytes()[5..133], secrets, "group index 0");
+        let mut inbound = Box::new(on_stack(recording, "a Megolm session key import", || {
+            InboundGroupSession::new(&key, MegolmConfig::version_1())
+        }));
+        let message = on_stack(recording, "Megolm encryption", || group.encrypt("room"));
+        on_stack(recording, "Megolm decryption", || inbound.decrypt(&message).unwrap());
+        secrets.0.extend(libolm_body::group_session(
+            &body(&group.to_libolm_pickle(LIBOLM_KEY).unwrap()),
+            "group",
+        ));
+
+        let mut pk_rng = Logged::new(8);
+        let backup = Box::new(PkDecryption::new_with_rng(&mut pk_rng));
+        let entry = PkEncryption::from(&*backup).encrypt_with_rng(b"a room key", &mut pk_rng);
+        secrets.add_shared("backup", &backup.to_bytes(), entry.ephemeral_key());
+        on_stack(recording, "PK decryption", || backup.decrypt(&entry).unwrap());
+        pk_rng.into_secrets(secrets);
+
+        let mut sas_rng = Logged::new(9);
+        let sas = Sas::new_with_rng(&mut sas_rng);
+        let other = Sas::new_with_rng(&mut sas_rng);
+        let other_key = other.public_key();
+        secrets.add_shared("SAS", &draw(&sas_rng, 0), other_key);
+        let established = Box::new(on_stack(recording, "SAS key agreement", || {
+            sas.diffie_hellman(other_key).unwrap()
+        }));
+        on_stack(recording, "SAS MAC", || established.calculate_mac("key", "info"));
+        sas_rng.into_secrets(secrets);
+
+        drop((
+            alice,
+            bob,
+            to_bob,
+            to_alice,
+            back,
+            restored,
+            group,
+            inbound,
+            backup,
+            established,
+        ));
+        drop((pickle, ours, key, first));
         rng.into_secrets(secrets);
     });
 }

@@ -176,10 +176,10 @@ impl Ecies {
 
     /// [`Ecies::with_info`] with the key drawn from `rng` (32 bytes).
     pub fn with_info_and_rng<R: CryptoRng + ?Sized>(info_prefix: &str, rng: &mut R) -> Self {
-        Self {
+        crate::stack::scrubbed(|| Self {
             keypair: Curve25519Keypair::new_with_rng(rng),
             info_prefix: info_prefix.to_string(),
-        }
+        })
     }
 
     /// Our ephemeral public key: what G shows in its QR code.
@@ -196,14 +196,16 @@ impl Ecies {
         their_public_key: Curve25519PublicKey,
         initial_plaintext: &[u8],
     ) -> Result<OutboundCreationResult, EciesError> {
-        let mut ecies = self.establish(their_public_key, Role::Initiator)?;
-        let message = ecies.encrypt(initial_plaintext)?;
-        Ok(OutboundCreationResult {
-            message: InitialMessage {
-                public_key: ecies.our_public_key,
-                ciphertext: message.ciphertext,
-            },
-            ecies,
+        crate::stack::scrubbed(|| {
+            let mut ecies = self.establish(their_public_key, Role::Initiator)?;
+            let message = ecies.encrypt(initial_plaintext)?;
+            Ok(OutboundCreationResult {
+                message: InitialMessage {
+                    public_key: ecies.our_public_key,
+                    ciphertext: message.ciphertext,
+                },
+                ecies,
+            })
         })
     }
 
@@ -213,11 +215,13 @@ impl Ecies {
     /// The key in `message` is unauthenticated: the channel is trustworthy
     /// only once the users have compared the check codes.
     pub fn establish_inbound_channel(self, message: &InitialMessage) -> Result<InboundCreationResult, EciesError> {
-        let mut ecies = self.establish(message.public_key, Role::Recipient)?;
-        let plaintext = ecies.decrypt_ciphertext(&message.ciphertext)?;
-        Ok(InboundCreationResult {
-            ecies,
-            message: plaintext,
+        crate::stack::scrubbed(|| {
+            let mut ecies = self.establish(message.public_key, Role::Recipient)?;
+            let plaintext = ecies.decrypt_ciphertext(&message.ciphertext)?;
+            Ok(InboundCreationResult {
+                ecies,
+                message: plaintext,
+            })
         })
     }
 
@@ -369,13 +373,15 @@ impl EstablishedEcies {
 
     /// Encrypts `plaintext` as the next message to the other side.
     pub fn encrypt(&mut self, plaintext: &[u8]) -> Result<Message, EciesError> {
-        let nonce = self.sending.nonce()?;
-        let ciphertext = self
-            .encryptor
-            .encrypt(&nonce, plaintext)
-            .map_err(|_| EciesError::PlaintextTooLong)?;
-        self.sending.advance();
-        Ok(Message { ciphertext })
+        crate::stack::scrubbed(|| {
+            let nonce = self.sending.nonce()?;
+            let ciphertext = self
+                .encryptor
+                .encrypt(&nonce, plaintext)
+                .map_err(|_| EciesError::PlaintextTooLong)?;
+            self.sending.advance();
+            Ok(Message { ciphertext })
+        })
     }
 
     /// Decrypts the next message from the other side.
@@ -384,7 +390,7 @@ impl EstablishedEcies {
     /// only when a message decrypts (see the [module documentation](self)
     /// for how this differs from vodozemac).
     pub fn decrypt(&mut self, message: &Message) -> Result<Vec<u8>, EciesError> {
-        self.decrypt_ciphertext(&message.ciphertext)
+        crate::stack::scrubbed(|| self.decrypt_ciphertext(&message.ciphertext))
     }
 
     fn decrypt_ciphertext(&mut self, ciphertext: &[u8]) -> Result<Vec<u8>, EciesError> {

@@ -351,14 +351,16 @@ impl EstablishedHpkeChannel {
     /// Seals `plaintext` with associated data `aad` as the next message to
     /// the other side. The other side must open it with the same `aad`.
     pub fn seal(&mut self, plaintext: &[u8], aad: &[u8]) -> Result<Message, HpkeError> {
-        self.sent.check()?;
-        let ciphertext = match &mut self.role {
-            Role::Sender { sender_context, .. } => sender_context.seal(plaintext, aad),
-            Role::Recipient { response_context, .. } => response_context.seal(plaintext, aad),
-        }
-        .map_err(from_hpke)?;
-        self.sent.advance();
-        Ok(Message { ciphertext })
+        crate::stack::scrubbed(|| {
+            self.sent.check()?;
+            let ciphertext = match &mut self.role {
+                Role::Sender { sender_context, .. } => sender_context.seal(plaintext, aad),
+                Role::Recipient { response_context, .. } => response_context.seal(plaintext, aad),
+            }
+            .map_err(from_hpke)?;
+            self.sent.advance();
+            Ok(Message { ciphertext })
+        })
     }
 
     /// Opens the next message from the other side, sealed with associated
@@ -367,14 +369,16 @@ impl EstablishedHpkeChannel {
     /// On failure the channel is unchanged: the genuine message still opens
     /// when it arrives.
     pub fn open(&mut self, message: &Message, aad: &[u8]) -> Result<Vec<u8>, HpkeError> {
-        self.received.check()?;
-        let plaintext = match &mut self.role {
-            Role::Sender { response_context, .. } => response_context.open(&message.ciphertext, aad),
-            Role::Recipient { sender_context, .. } => sender_context.open(&message.ciphertext, aad),
-        }
-        .map_err(from_hpke)?;
-        self.received.advance();
-        Ok(plaintext)
+        crate::stack::scrubbed(|| {
+            self.received.check()?;
+            let plaintext = match &mut self.role {
+                Role::Sender { response_context, .. } => response_context.open(&message.ciphertext, aad),
+                Role::Recipient { sender_context, .. } => sender_context.open(&message.ciphertext, aad),
+            }
+            .map_err(from_hpke)?;
+            self.received.advance();
+            Ok(plaintext)
+        })
     }
 }
 

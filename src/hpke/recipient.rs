@@ -51,14 +51,16 @@ impl HpkeRecipientChannel {
     /// `rng`: RFC 9180's `DeriveKeyPair(ikm)`, as the hpke crate generates
     /// keys.
     pub fn with_info_and_rng<R: CryptoRng + ?Sized>(info_prefix: &str, rng: &mut R) -> Self {
-        let mut ikm = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(ikm.as_mut_slice());
-        let (secret_key, public_key) = <Kem as ::hpke::Kem>::derive_keypair(ikm.as_slice());
-        Self {
-            secret_key,
-            public_key: Curve25519PublicKey::from_bytes(public_key.to_bytes().into()),
-            info_prefix: info_prefix.to_string(),
-        }
+        crate::stack::scrubbed(|| {
+            let mut ikm = Zeroizing::new([0u8; 32]);
+            rng.fill_bytes(ikm.as_mut_slice());
+            let (secret_key, public_key) = <Kem as ::hpke::Kem>::derive_keypair(ikm.as_slice());
+            Self {
+                secret_key,
+                public_key: Curve25519PublicKey::from_bytes(public_key.to_bytes().into()),
+                info_prefix: info_prefix.to_string(),
+            }
+        })
     }
 
     /// Our ephemeral public key, to show in the QR code.
@@ -73,29 +75,31 @@ impl HpkeRecipientChannel {
     /// trustworthy only once the users have compared the check codes. This
     /// consumes our key whether or not the message opens.
     pub fn establish_channel(self, message: &InitialMessage, aad: &[u8]) -> Result<RecipientCreationResult, HpkeError> {
-        if message.encapsulated_key.is_low_order() {
-            return Err(HpkeError::NonContributoryKey);
-        }
-        let encapsulated_key =
-            <Kem as ::hpke::Kem>::EncappedKey::from_bytes(message.encapsulated_key.as_bytes()).map_err(from_hpke)?;
-        let mut context = ::hpke::setup_receiver::<_, _, Kem>(
-            &OpModeR::Base,
-            &self.secret_key,
-            &encapsulated_key,
-            self.info_prefix.as_bytes(),
-        )
-        .map_err(from_hpke)?;
-        let plaintext = context.open(&message.ciphertext, aad).map_err(from_hpke)?;
-        Ok(RecipientCreationResult {
-            channel: UnidirectionalRecipientChannel {
-                context,
-                keys: Keys {
-                    info_prefix: self.info_prefix,
-                    our_public_key: self.public_key,
-                    their_public_key: message.encapsulated_key,
+        crate::stack::scrubbed(|| {
+            if message.encapsulated_key.is_low_order() {
+                return Err(HpkeError::NonContributoryKey);
+            }
+            let encapsulated_key = <Kem as ::hpke::Kem>::EncappedKey::from_bytes(message.encapsulated_key.as_bytes())
+                .map_err(from_hpke)?;
+            let mut context = ::hpke::setup_receiver::<_, _, Kem>(
+                &OpModeR::Base,
+                &self.secret_key,
+                &encapsulated_key,
+                self.info_prefix.as_bytes(),
+            )
+            .map_err(from_hpke)?;
+            let plaintext = context.open(&message.ciphertext, aad).map_err(from_hpke)?;
+            Ok(RecipientCreationResult {
+                channel: UnidirectionalRecipientChannel {
+                    context,
+                    keys: Keys {
+                        info_prefix: self.info_prefix,
+                        our_public_key: self.public_key,
+                        their_public_key: message.encapsulated_key,
+                    },
                 },
-            },
-            message: plaintext,
+                message: plaintext,
+            })
         })
     }
 }
@@ -172,42 +176,44 @@ impl UnidirectionalRecipientChannel {
         aad: &[u8],
         rng: &mut R,
     ) -> Result<BidirectionalCreationResult<InitialResponse>, HpkeError> {
-        // As long as the AEAD key, as MSC4388 takes it from RFC 9458.
-        let mut base_response_nonce = [0u8; 32];
-        rng.fill_bytes(&mut base_response_nonce);
-        let (key, nonce) = response_key_and_nonce(
-            &self.context,
-            &self.keys.info_prefix,
-            &self.keys.their_public_key,
-            &base_response_nonce,
-        )?;
-        let mut response_context = create_sender_context::<_, _, Kem>(&key, nonce, Default::default());
-        let ciphertext = response_context.seal(plaintext, aad).map_err(from_hpke)?;
-        // We are G: S is the sender, whose key came in the initial message.
-        let check_code = check_code(
-            &self.context,
-            &self.keys.info_prefix,
-            &self.keys.our_public_key,
-            &self.keys.their_public_key,
-        )?;
-        Ok(BidirectionalCreationResult {
-            channel: EstablishedHpkeChannel {
-                role: Role::Recipient {
-                    sender_context: self.context,
-                    response_context,
+        crate::stack::scrubbed(|| {
+            // As long as the AEAD key, as MSC4388 takes it from RFC 9458.
+            let mut base_response_nonce = [0u8; 32];
+            rng.fill_bytes(&mut base_response_nonce);
+            let (key, nonce) = response_key_and_nonce(
+                &self.context,
+                &self.keys.info_prefix,
+                &self.keys.their_public_key,
+                &base_response_nonce,
+            )?;
+            let mut response_context = create_sender_context::<_, _, Kem>(&key, nonce, Default::default());
+            let ciphertext = response_context.seal(plaintext, aad).map_err(from_hpke)?;
+            // We are G: S is the sender, whose key came in the initial message.
+            let check_code = check_code(
+                &self.context,
+                &self.keys.info_prefix,
+                &self.keys.our_public_key,
+                &self.keys.their_public_key,
+            )?;
+            Ok(BidirectionalCreationResult {
+                channel: EstablishedHpkeChannel {
+                    role: Role::Recipient {
+                        sender_context: self.context,
+                        response_context,
+                    },
+                    our_public_key: self.keys.our_public_key,
+                    their_public_key: self.keys.their_public_key,
+                    check_code,
+                    // Message 0 of each direction was the initial message and the
+                    // response.
+                    sent: Counter::AFTER_FIRST,
+                    received: Counter::AFTER_FIRST,
                 },
-                our_public_key: self.keys.our_public_key,
-                their_public_key: self.keys.their_public_key,
-                check_code,
-                // Message 0 of each direction was the initial message and the
-                // response.
-                sent: Counter::AFTER_FIRST,
-                received: Counter::AFTER_FIRST,
-            },
-            message: InitialResponse {
-                base_response_nonce,
-                ciphertext,
-            },
+                message: InitialResponse {
+                    base_response_nonce,
+                    ciphertext,
+                },
+            })
         })
     }
 

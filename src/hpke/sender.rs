@@ -61,35 +61,37 @@ impl HpkeSenderChannel {
         aad: &[u8],
         mut rng: &mut R,
     ) -> Result<SenderCreationResult, HpkeError> {
-        // The hpke crate refuses an all-zero exchange too; checking first
-        // names the problem.
-        if their_public_key.is_low_order() {
-            return Err(HpkeError::NonContributoryKey);
-        }
-        let recipient_key =
-            <Kem as ::hpke::Kem>::PublicKey::from_bytes(their_public_key.as_bytes()).map_err(from_hpke)?;
-        let (encapsulated_key, mut context) = ::hpke::setup_sender_with_rng::<_, _, Kem>(
-            &OpModeS::Base,
-            &recipient_key,
-            self.info_prefix.as_bytes(),
-            &mut rng,
-        )
-        .map_err(from_hpke)?;
-        let ciphertext = context.seal(initial_plaintext, aad).map_err(from_hpke)?;
-        let our_public_key = Curve25519PublicKey::from_bytes(encapsulated_key.to_bytes().into());
-        Ok(SenderCreationResult {
-            channel: UnidirectionalSenderChannel {
-                context,
-                keys: Keys {
-                    info_prefix: self.info_prefix,
-                    our_public_key,
-                    their_public_key,
+        crate::stack::scrubbed(|| {
+            // The hpke crate refuses an all-zero exchange too; checking first
+            // names the problem.
+            if their_public_key.is_low_order() {
+                return Err(HpkeError::NonContributoryKey);
+            }
+            let recipient_key =
+                <Kem as ::hpke::Kem>::PublicKey::from_bytes(their_public_key.as_bytes()).map_err(from_hpke)?;
+            let (encapsulated_key, mut context) = ::hpke::setup_sender_with_rng::<_, _, Kem>(
+                &OpModeS::Base,
+                &recipient_key,
+                self.info_prefix.as_bytes(),
+                &mut rng,
+            )
+            .map_err(from_hpke)?;
+            let ciphertext = context.seal(initial_plaintext, aad).map_err(from_hpke)?;
+            let our_public_key = Curve25519PublicKey::from_bytes(encapsulated_key.to_bytes().into());
+            Ok(SenderCreationResult {
+                channel: UnidirectionalSenderChannel {
+                    context,
+                    keys: Keys {
+                        info_prefix: self.info_prefix,
+                        our_public_key,
+                        their_public_key,
+                    },
                 },
-            },
-            message: InitialMessage {
-                encapsulated_key: our_public_key,
-                ciphertext,
-            },
+                message: InitialMessage {
+                    encapsulated_key: our_public_key,
+                    ciphertext,
+                },
+            })
         })
     }
 }
@@ -133,36 +135,38 @@ impl UnidirectionalSenderChannel {
         response: &InitialResponse,
         aad: &[u8],
     ) -> Result<BidirectionalCreationResult<Vec<u8>>, HpkeError> {
-        let (key, nonce) = response_key_and_nonce(
-            &self.context,
-            &self.keys.info_prefix,
-            &self.keys.our_public_key,
-            &response.base_response_nonce,
-        )?;
-        let mut response_context = create_receiver_context::<_, _, Kem>(&key, nonce, Default::default());
-        let plaintext = response_context.open(&response.ciphertext, aad).map_err(from_hpke)?;
-        // We are S: G is the recipient, whose key we were given.
-        let check_code = check_code(
-            &self.context,
-            &self.keys.info_prefix,
-            &self.keys.their_public_key,
-            &self.keys.our_public_key,
-        )?;
-        Ok(BidirectionalCreationResult {
-            channel: EstablishedHpkeChannel {
-                role: Role::Sender {
-                    sender_context: self.context,
-                    response_context,
+        crate::stack::scrubbed(|| {
+            let (key, nonce) = response_key_and_nonce(
+                &self.context,
+                &self.keys.info_prefix,
+                &self.keys.our_public_key,
+                &response.base_response_nonce,
+            )?;
+            let mut response_context = create_receiver_context::<_, _, Kem>(&key, nonce, Default::default());
+            let plaintext = response_context.open(&response.ciphertext, aad).map_err(from_hpke)?;
+            // We are S: G is the recipient, whose key we were given.
+            let check_code = check_code(
+                &self.context,
+                &self.keys.info_prefix,
+                &self.keys.their_public_key,
+                &self.keys.our_public_key,
+            )?;
+            Ok(BidirectionalCreationResult {
+                channel: EstablishedHpkeChannel {
+                    role: Role::Sender {
+                        sender_context: self.context,
+                        response_context,
+                    },
+                    our_public_key: self.keys.our_public_key,
+                    their_public_key: self.keys.their_public_key,
+                    check_code,
+                    // Message 0 of each direction was the initial message and the
+                    // response.
+                    sent: Counter::AFTER_FIRST,
+                    received: Counter::AFTER_FIRST,
                 },
-                our_public_key: self.keys.our_public_key,
-                their_public_key: self.keys.their_public_key,
-                check_code,
-                // Message 0 of each direction was the initial message and the
-                // response.
-                sent: Counter::AFTER_FIRST,
-                received: Counter::AFTER_FIRST,
-            },
-            message: plaintext,
+                message: plaintext,
+            })
         })
     }
 

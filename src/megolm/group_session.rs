@@ -38,15 +38,17 @@ impl GroupSession {
     /// A new session. Draws 160 bytes, in libolm's order: the ratchet
     /// `R0‖R1‖R2‖R3` (128), then the Ed25519 seed (32).
     pub fn new_with_rng<R: CryptoRng + ?Sized>(config: SessionConfig, rng: &mut R) -> Self {
-        let mut bytes = SecretBox::<RATCHET_LEN>::zeroed();
-        rng.fill_bytes(bytes.as_mut_bytes());
-        // Kept expanded: a session signs every message it sends.
-        let signing_key = Ed25519Keypair::new_with_rng(rng).into_expanded();
-        Self {
-            ratchet: Ratchet::new(bytes, 0),
-            signing_key,
-            config,
-        }
+        crate::stack::scrubbed(|| {
+            let mut bytes = SecretBox::<RATCHET_LEN>::zeroed();
+            rng.fill_bytes(bytes.as_mut_bytes());
+            // Kept expanded: a session signs every message it sends.
+            let signing_key = Ed25519Keypair::new_with_rng(rng).into_expanded();
+            Self {
+                ratchet: Ratchet::new(bytes, 0),
+                signing_key,
+                config,
+            }
+        })
     }
 
     /// The session id: the signing key in unpadded base64. Matrix events name
@@ -76,20 +78,22 @@ impl GroupSession {
     /// so no key is used twice. The index wraps from `2^32 − 1` to 0 as in
     /// libolm; rotate the session long before that.
     pub fn encrypt(&mut self, plaintext: impl AsRef<[u8]>) -> MegolmMessage {
-        let message = MegolmMessage::encrypt(
-            &self.ratchet.cipher_keys(),
-            &self.signing_key,
-            self.ratchet.index(),
-            plaintext.as_ref(),
-        );
-        self.ratchet.advance();
-        message
+        crate::stack::scrubbed(|| {
+            let message = MegolmMessage::encrypt(
+                &self.ratchet.cipher_keys(),
+                &self.signing_key,
+                self.ratchet.index(),
+                plaintext.as_ref(),
+            );
+            self.ratchet.advance();
+            message
+        })
     }
 
     /// The signed key that lets a receiver decrypt from the current index
     /// on; earlier messages stay unreadable to it.
     pub fn session_key(&self) -> SessionKey {
-        SessionKey::sign(&self.ratchet, &self.signing_key)
+        crate::stack::scrubbed(|| SessionKey::sign(&self.ratchet, &self.signing_key))
     }
 
     /// The ratchet, for the sender's own inbound session.

@@ -74,7 +74,7 @@ impl InboundGroupSession {
     /// The key's signature was checked when it was decoded, so the session
     /// counts as [verified](Self::is_verified).
     pub fn new(key: &SessionKey, config: SessionConfig) -> Self {
-        Self::from_ratchet(key.ratchet(), key.signing_key(), true, config)
+        crate::stack::scrubbed(|| Self::from_ratchet(key.ratchet(), key.signing_key(), true, config))
     }
 
     /// A session from an [`ExportedSessionKey`]: a key backup, a forwarded
@@ -84,7 +84,7 @@ impl InboundGroupSession {
     /// [verified](Self::is_verified): its messages are only as authentic as
     /// the source of the export is trustworthy.
     pub fn import(key: &ExportedSessionKey, config: SessionConfig) -> Self {
-        Self::from_ratchet(key.ratchet(), key.signing_key(), false, config)
+        crate::stack::scrubbed(|| Self::from_ratchet(key.ratchet(), key.signing_key(), false, config))
     }
 
     fn from_ratchet(initial: Ratchet, signing_key: Ed25519PublicKey, verified: bool, config: SessionConfig) -> Self {
@@ -166,22 +166,24 @@ impl InboundGroupSession {
     /// Megolm does not detect replays: check the returned index against the
     /// ones already accepted for this session.
     pub fn decrypt(&mut self, message: &MegolmMessage) -> Result<DecryptedMessage, DecryptionError> {
-        let (signed, signature) = message.signature_parts();
-        self.signing_key
-            .verify_bytes(signed, signature)
-            .map_err(|_| DecryptionError::Signature)?;
+        crate::stack::scrubbed(|| {
+            let (signed, signature) = message.signature_parts();
+            self.signing_key
+                .verify_bytes(signed, signature)
+                .map_err(|_| DecryptionError::Signature)?;
 
-        let index = message.message_index();
-        let offset = self
-            .offset(index)
-            .ok_or(DecryptionError::UnknownMessageIndex(self.first_known_index(), index))?;
-        let (start, ahead) = self.start_for(offset);
-        let bytes = Self::advanced_copy(start, index);
-        let decrypted = Self::decrypt_at(&bytes, message)?;
-        if ahead {
-            self.latest.set(&bytes, index);
-        }
-        Ok(decrypted)
+            let index = message.message_index();
+            let offset = self
+                .offset(index)
+                .ok_or(DecryptionError::UnknownMessageIndex(self.first_known_index(), index))?;
+            let (start, ahead) = self.start_for(offset);
+            let bytes = Self::advanced_copy(start, index);
+            let decrypted = Self::decrypt_at(&bytes, message)?;
+            if ahead {
+                self.latest.set(&bytes, index);
+            }
+            Ok(decrypted)
+        })
     }
 
     /// Decrypts many messages of this session at once, such as a room's
@@ -207,56 +209,58 @@ impl InboundGroupSession {
     /// secret, so only the sender itself can, and it can sign anything
     /// anyway; see docs/security.md, "Batch verification (Megolm history)".
     pub fn decrypt_batch(&mut self, messages: &[MegolmMessage]) -> Vec<Result<DecryptedMessage, DecryptionError>> {
-        let signed: Vec<(&[u8], &[u8; Ed25519Signature::LENGTH])> =
-            messages.iter().map(MegolmMessage::signature_parts).collect();
-        let verdicts = self.signing_key.verify_many(&signed);
+        crate::stack::scrubbed(|| {
+            let signed: Vec<(&[u8], &[u8; Ed25519Signature::LENGTH])> =
+                messages.iter().map(MegolmMessage::signature_parts).collect();
+            let verdicts = self.signing_key.verify_many(&signed);
 
-        let mut results: Vec<Result<DecryptedMessage, DecryptionError>> = Vec::with_capacity(messages.len());
-        // (offset, position) of the messages to decrypt.
-        let mut pending: Vec<(u32, usize)> = Vec::with_capacity(messages.len());
-        for (position, (message, valid)) in messages.iter().zip(verdicts).enumerate() {
-            let index = message.message_index();
-            let result = if !valid {
-                Err(DecryptionError::Signature)
-            } else if let Some(offset) = self.offset(index) {
-                pending.push((offset, position));
-                // Replaced below.
-                Err(DecryptionError::InvalidMac)
-            } else {
-                Err(DecryptionError::UnknownMessageIndex(self.first_known_index(), index))
-            };
-            results.push(result);
-        }
-        pending.sort_unstable();
-
-        // One ratchet walks up through the sorted messages; it starts from
-        // (or jumps to) the latest cache when that is nearer.
-        let mut work = Zeroizing::new([0u8; RATCHET_LEN]);
-        let mut work_index = self.initial.index();
-        let mut work_offset: Option<u32> = None;
-        for (offset, position) in pending {
-            let (Some(message), Some(result)) = (messages.get(position), results.get_mut(position)) else {
-                continue;
-            };
-            let latest_offset = self.latest.index().wrapping_sub(self.initial.index());
-            let from_latest = latest_offset <= offset && work_offset.is_none_or(|at| at < latest_offset);
-            if from_latest {
-                work.copy_from_slice(self.latest.as_bytes());
-                work_index = self.latest.index();
-            } else if work_offset.is_none() {
-                work.copy_from_slice(self.initial.as_bytes());
-                work_index = self.initial.index();
+            let mut results: Vec<Result<DecryptedMessage, DecryptionError>> = Vec::with_capacity(messages.len());
+            // (offset, position) of the messages to decrypt.
+            let mut pending: Vec<(u32, usize)> = Vec::with_capacity(messages.len());
+            for (position, (message, valid)) in messages.iter().zip(verdicts).enumerate() {
+                let index = message.message_index();
+                let result = if !valid {
+                    Err(DecryptionError::Signature)
+                } else if let Some(offset) = self.offset(index) {
+                    pending.push((offset, position));
+                    // Replaced below.
+                    Err(DecryptionError::InvalidMac)
+                } else {
+                    Err(DecryptionError::UnknownMessageIndex(self.first_known_index(), index))
+                };
+                results.push(result);
             }
-            let index = message.message_index();
-            ratchet::advance_to(&mut work, &mut work_index, index);
-            work_offset = Some(offset);
+            pending.sort_unstable();
 
-            *result = Self::decrypt_at(&work, message);
-            if result.is_ok() && offset > latest_offset {
-                self.latest.set(&work, index);
+            // One ratchet walks up through the sorted messages; it starts from
+            // (or jumps to) the latest cache when that is nearer.
+            let mut work = Zeroizing::new([0u8; RATCHET_LEN]);
+            let mut work_index = self.initial.index();
+            let mut work_offset: Option<u32> = None;
+            for (offset, position) in pending {
+                let (Some(message), Some(result)) = (messages.get(position), results.get_mut(position)) else {
+                    continue;
+                };
+                let latest_offset = self.latest.index().wrapping_sub(self.initial.index());
+                let from_latest = latest_offset <= offset && work_offset.is_none_or(|at| at < latest_offset);
+                if from_latest {
+                    work.copy_from_slice(self.latest.as_bytes());
+                    work_index = self.latest.index();
+                } else if work_offset.is_none() {
+                    work.copy_from_slice(self.initial.as_bytes());
+                    work_index = self.initial.index();
+                }
+                let index = message.message_index();
+                ratchet::advance_to(&mut work, &mut work_index, index);
+                work_offset = Some(offset);
+
+                *result = Self::decrypt_at(&work, message);
+                if result.is_ok() && offset > latest_offset {
+                    self.latest.set(&work, index);
+                }
             }
-        }
-        results
+            results
+        })
     }
 
     /// The MAC check and decryption of `message` with the ratchet at its
@@ -282,11 +286,13 @@ impl InboundGroupSession {
     /// Exporting at a later index than the first known one withholds the
     /// earlier messages from the recipient.
     pub fn export_at(&self, index: u32) -> Option<ExportedSessionKey> {
-        let offset = self.offset(index)?;
-        let (start, _) = self.start_for(offset);
-        let mut ratchet = start.clone();
-        ratchet.advance_to(index);
-        Some(ExportedSessionKey::new(ratchet, self.signing_key))
+        crate::stack::scrubbed(|| {
+            let offset = self.offset(index)?;
+            let (start, _) = self.start_for(offset);
+            let mut ratchet = start.clone();
+            ratchet.advance_to(index);
+            Some(ExportedSessionKey::new(ratchet, self.signing_key))
+        })
     }
 
     /// The session's earliest ratchet: everything it can decrypt.
@@ -300,17 +306,19 @@ impl InboundGroupSession {
     /// Returns `false`, changing nothing, if `index` is not after the first
     /// known index.
     pub fn advance_to(&mut self, index: u32) -> bool {
-        let Some(offset) = self.offset(index).filter(|&offset| offset > 0) else {
-            return false;
-        };
-        let (start, _) = self.start_for(offset);
-        let bytes = Self::advanced_copy(start, index);
-        let behind = self.offset(self.latest.index()).is_some_and(|latest| latest < offset);
-        self.initial.set(&bytes, index);
-        if behind {
-            self.latest.set(&bytes, index);
-        }
-        true
+        crate::stack::scrubbed(|| {
+            let Some(offset) = self.offset(index).filter(|&offset| offset > 0) else {
+                return false;
+            };
+            let (start, _) = self.start_for(offset);
+            let bytes = Self::advanced_copy(start, index);
+            let behind = self.offset(self.latest.index()).is_some_and(|latest| latest < offset);
+            self.initial.set(&bytes, index);
+            if behind {
+                self.latest.set(&bytes, index);
+            }
+            true
+        })
     }
 
     /// Whether `other` is the same session, possibly known from another
@@ -360,17 +368,19 @@ impl InboundGroupSession {
     /// is verified, because the signed key vouches for the signing key and
     /// the export provably leads to the same ratchet.
     pub fn merge(&self, other: &Self) -> Option<Self> {
-        let best = match self.compare(other) {
-            SessionOrdering::Equal | SessionOrdering::Better => self,
-            SessionOrdering::Worse => other,
-            SessionOrdering::Unconnected => return None,
-        };
-        Some(Self {
-            initial: best.initial.clone(),
-            latest: best.latest.clone(),
-            signing_key: best.signing_key,
-            verified: self.verified || other.verified,
-            config: best.config,
+        crate::stack::scrubbed(|| {
+            let best = match self.compare(other) {
+                SessionOrdering::Equal | SessionOrdering::Better => self,
+                SessionOrdering::Worse => other,
+                SessionOrdering::Unconnected => return None,
+            };
+            Some(Self {
+                initial: best.initial.clone(),
+                latest: best.latest.clone(),
+                signing_key: best.signing_key,
+                verified: self.verified || other.verified,
+                config: best.config,
+            })
         })
     }
 }

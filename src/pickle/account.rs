@@ -49,60 +49,64 @@ impl Account {
         key: &[u8; PICKLE_KEY_LENGTH],
         rng: &mut R,
     ) -> Zeroizing<String> {
-        let mut w = Writer::with_capacity(100 + 70 * self.one_time_keys.len());
-        match self.signing_key.seed() {
-            Some(seed) => {
-                w.u8(ED25519_SEED);
-                w.bytes(seed.to_bytes().as_slice());
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(100 + 70 * self.one_time_keys.len());
+            match self.signing_key.seed() {
+                Some(seed) => {
+                    w.u8(ED25519_SEED);
+                    w.bytes(seed.to_bytes().as_slice());
+                }
+                None => {
+                    w.u8(ED25519_EXPANDED);
+                    w.bytes(self.signing_key.expanded_bytes().as_bytes());
+                }
             }
-            None => {
-                w.u8(ED25519_EXPANDED);
-                w.bytes(self.signing_key.expanded_bytes().as_bytes());
+            w.bytes(self.identity_key.secret.to_bytes().as_slice());
+            w.varint(self.last_key_id.into());
+            w.varint(self.one_time_keys.keys.len() as u64);
+            for key in &self.one_time_keys.keys {
+                write_key(&mut w, key);
             }
-        }
-        w.bytes(self.identity_key.secret.to_bytes().as_slice());
-        w.varint(self.last_key_id.into());
-        w.varint(self.one_time_keys.keys.len() as u64);
-        for key in &self.one_time_keys.keys {
-            write_key(&mut w, key);
-        }
-        let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
-        w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
-        for key in fallback.into_iter().flatten() {
-            write_key(&mut w, key);
-        }
-        envelope::seal(Kind::Account, &w.into_bytes(), key, rng)
+            let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
+            w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
+            for key in fallback.into_iter().flatten() {
+                write_key(&mut w, key);
+            }
+            envelope::seal(Kind::Account, &w.into_bytes(), key, rng)
+        })
     }
 
     /// Restores an account from our pickle format.
     pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        let body = envelope::open(Kind::Account, pickle, key)?;
-        let mut r = Reader::new(&body);
-        let signing_key = match r.u8()? {
-            ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
-            ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
-            _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
-        };
-        let identity_key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?));
-        let last_key_id = r.varint_u32()?;
-        let count = r.count(MAX_ONE_TIME_KEYS)?;
-        let mut one_time_keys = OneTimeKeys::default();
-        for _ in 0..count {
-            one_time_keys.keys.push(read_key(&mut r)?);
-        }
-        let fallback_count = r.count(2)?;
-        let mut fallback = [None, None];
-        for slot in fallback.iter_mut().take(fallback_count) {
-            *slot = Some(read_key(&mut r)?);
-        }
-        r.finish()?;
-        let [current, previous] = fallback;
-        Ok(Self {
-            signing_key,
-            identity_key,
-            one_time_keys,
-            fallback_keys: FallbackKeys { current, previous },
-            last_key_id,
+        crate::stack::scrubbed(|| {
+            let body = envelope::open(Kind::Account, pickle, key)?;
+            let mut r = Reader::new(&body);
+            let signing_key = match r.u8()? {
+                ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
+                ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
+                _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+            };
+            let identity_key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?));
+            let last_key_id = r.varint_u32()?;
+            let count = r.count(MAX_ONE_TIME_KEYS)?;
+            let mut one_time_keys = OneTimeKeys::default();
+            for _ in 0..count {
+                one_time_keys.keys.push(read_key(&mut r)?);
+            }
+            let fallback_count = r.count(2)?;
+            let mut fallback = [None, None];
+            for slot in fallback.iter_mut().take(fallback_count) {
+                *slot = Some(read_key(&mut r)?);
+            }
+            r.finish()?;
+            let [current, previous] = fallback;
+            Ok(Self {
+                signing_key,
+                identity_key,
+                one_time_keys,
+                fallback_keys: FallbackKeys { current, previous },
+                last_key_id,
+            })
         })
     }
 
@@ -113,9 +117,11 @@ impl Account {
     /// libolm derives its IV from the key, so equal states give equal
     /// pickles under one key.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let mut w = Writer::with_capacity(180 + 69 * self.one_time_keys.len());
-        self.write_libolm_body(&mut w);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(180 + 69 * self.one_time_keys.len());
+            self.write_libolm_body(&mut w);
+            Ok(libolm::encrypt(key, &w.into_bytes()))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -123,9 +129,11 @@ impl Account {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        let mut w = Writer::counter();
-        self.write_libolm_body(&mut w);
-        libolm::encrypted_len(w.len())
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::counter();
+            self.write_libolm_body(&mut w);
+            libolm::encrypted_len(w.len())
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -153,66 +161,68 @@ impl Account {
     /// The Ed25519 key stays in libolm's 64-byte expanded form: the account
     /// signs with it and writes it back unchanged.
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        let body = libolm::decrypt(key, pickle)?;
-        let mut r = Reader::new(&body);
-        let version = r.u32_be()?;
-        match version {
-            2..=4 => {}
-            1 => return Err(PickleError::LegacyAccount),
-            other => return Err(PickleError::Version(other)),
-        }
-        let ed25519_public = r.public_key()?;
-        let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
-        if signing_key.public_key().as_bytes() != &ed25519_public {
-            return Err(PickleError::Invalid(
-                "the Ed25519 public key does not match the secret key",
-            ));
-        }
-        let identity_key = read_libolm_pair(&mut r)?;
-        // Our format stores the secret alone and derives the public key, so
-        // an account whose stored public key is not its secret's would change
-        // identity on a round trip through it (found by fuzzing).
-        if identity_key.secret.public_key() != identity_key.public {
-            return Err(PickleError::Invalid(
-                "the Curve25519 public key does not match the secret key",
-            ));
-        }
-        let count = r.u32_be()?;
-        if count as usize > MAX_ONE_TIME_KEYS {
-            return Err(PickleError::Invalid("too many one-time keys"));
-        }
-        let mut one_time_keys = OneTimeKeys::default();
-        for _ in 0..count {
-            one_time_keys.keys.push(read_libolm_key(&mut r)?);
-        }
-        let (current, previous) = match version {
-            2 => (None, None),
-            3 => {
-                // Version 3 always holds both records and tells how many are
-                // real by their published flags, as libolm reads it.
-                let current = read_libolm_key(&mut r)?;
-                let previous = read_libolm_key(&mut r)?;
-                match (current.published, previous.published) {
-                    (false, _) => (None, None),
-                    (true, false) => (Some(current), None),
-                    (true, true) => (Some(current), Some(previous)),
-                }
+        crate::stack::scrubbed(|| {
+            let body = libolm::decrypt(key, pickle)?;
+            let mut r = Reader::new(&body);
+            let version = r.u32_be()?;
+            match version {
+                2..=4 => {}
+                1 => return Err(PickleError::LegacyAccount),
+                other => return Err(PickleError::Version(other)),
             }
-            _ => match r.u8()? {
-                0 => (None, None),
-                1 => (Some(read_libolm_key(&mut r)?), None),
-                2 => (Some(read_libolm_key(&mut r)?), Some(read_libolm_key(&mut r)?)),
-                _ => return Err(PickleError::Invalid("too many fallback keys")),
-            },
-        };
-        let last_key_id = r.u32_be()?;
-        r.finish()?;
-        Ok(Self {
-            signing_key,
-            identity_key,
-            one_time_keys,
-            fallback_keys: FallbackKeys { current, previous },
-            last_key_id,
+            let ed25519_public = r.public_key()?;
+            let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
+            if signing_key.public_key().as_bytes() != &ed25519_public {
+                return Err(PickleError::Invalid(
+                    "the Ed25519 public key does not match the secret key",
+                ));
+            }
+            let identity_key = read_libolm_pair(&mut r)?;
+            // Our format stores the secret alone and derives the public key, so
+            // an account whose stored public key is not its secret's would change
+            // identity on a round trip through it (found by fuzzing).
+            if identity_key.secret.public_key() != identity_key.public {
+                return Err(PickleError::Invalid(
+                    "the Curve25519 public key does not match the secret key",
+                ));
+            }
+            let count = r.u32_be()?;
+            if count as usize > MAX_ONE_TIME_KEYS {
+                return Err(PickleError::Invalid("too many one-time keys"));
+            }
+            let mut one_time_keys = OneTimeKeys::default();
+            for _ in 0..count {
+                one_time_keys.keys.push(read_libolm_key(&mut r)?);
+            }
+            let (current, previous) = match version {
+                2 => (None, None),
+                3 => {
+                    // Version 3 always holds both records and tells how many are
+                    // real by their published flags, as libolm reads it.
+                    let current = read_libolm_key(&mut r)?;
+                    let previous = read_libolm_key(&mut r)?;
+                    match (current.published, previous.published) {
+                        (false, _) => (None, None),
+                        (true, false) => (Some(current), None),
+                        (true, true) => (Some(current), Some(previous)),
+                    }
+                }
+                _ => match r.u8()? {
+                    0 => (None, None),
+                    1 => (Some(read_libolm_key(&mut r)?), None),
+                    2 => (Some(read_libolm_key(&mut r)?), Some(read_libolm_key(&mut r)?)),
+                    _ => return Err(PickleError::Invalid("too many fallback keys")),
+                },
+            };
+            let last_key_id = r.u32_be()?;
+            r.finish()?;
+            Ok(Self {
+                signing_key,
+                identity_key,
+                one_time_keys,
+                fallback_keys: FallbackKeys { current, previous },
+                last_key_id,
+            })
         })
     }
 }

@@ -86,45 +86,51 @@ impl GroupSession {
         key: &[u8; PICKLE_KEY_LENGTH],
         rng: &mut R,
     ) -> Zeroizing<String> {
-        let mut w = Writer::with_capacity(210);
-        w.u8(CONFIG_V1);
-        write_ratchet(&mut w, self.ratchet(), false);
-        let pair = self.signing_key_pair();
-        match pair.seed() {
-            Some(seed) => {
-                w.u8(ED25519_SEED);
-                w.bytes(seed.to_bytes().as_slice());
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(210);
+            w.u8(CONFIG_V1);
+            write_ratchet(&mut w, self.ratchet(), false);
+            let pair = self.signing_key_pair();
+            match pair.seed() {
+                Some(seed) => {
+                    w.u8(ED25519_SEED);
+                    w.bytes(seed.to_bytes().as_slice());
+                }
+                None => {
+                    w.u8(ED25519_EXPANDED);
+                    w.bytes(pair.expanded_bytes().as_bytes());
+                }
             }
-            None => {
-                w.u8(ED25519_EXPANDED);
-                w.bytes(pair.expanded_bytes().as_bytes());
-            }
-        }
-        envelope::seal(Kind::GroupSession, &w.into_bytes(), key, rng)
+            envelope::seal(Kind::GroupSession, &w.into_bytes(), key, rng)
+        })
     }
 
     /// Restores a session from our pickle format.
     pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        let body = envelope::open(Kind::GroupSession, pickle, key)?;
-        let mut r = Reader::new(&body);
-        read_config(&mut r)?;
-        let ratchet = read_ratchet(&mut r, false)?;
-        let signing_key = match r.u8()? {
-            ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
-            ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
-            _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
-        };
-        r.finish()?;
-        Ok(Self::from_parts(ratchet, signing_key))
+        crate::stack::scrubbed(|| {
+            let body = envelope::open(Kind::GroupSession, pickle, key)?;
+            let mut r = Reader::new(&body);
+            read_config(&mut r)?;
+            let ratchet = read_ratchet(&mut r, false)?;
+            let signing_key = match r.u8()? {
+                ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
+                ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
+                _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+            };
+            r.finish()?;
+            Ok(Self::from_parts(ratchet, signing_key))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's outbound group session pickle
     /// (version 1), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let mut w = Writer::with_capacity(232);
-        self.write_libolm_body(&mut w);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(232);
+            self.write_libolm_body(&mut w);
+            Ok(libolm::encrypt(key, &w.into_bytes()))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -132,9 +138,11 @@ impl GroupSession {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        let mut w = Writer::counter();
-        self.write_libolm_body(&mut w);
-        libolm::encrypted_len(w.len())
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::counter();
+            self.write_libolm_body(&mut w);
+            libolm::encrypted_len(w.len())
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -151,22 +159,24 @@ impl GroupSession {
     /// session keeps libolm's expanded signing key and writes it back
     /// unchanged.
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        let body = libolm::decrypt(key, pickle)?;
-        let mut r = Reader::new(&body);
-        let version = r.u32_be()?;
-        if version != GROUP_LIBOLM_VERSION {
-            return Err(PickleError::Version(version));
-        }
-        let ratchet = read_ratchet(&mut r, true)?;
-        let public = r.public_key()?;
-        let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
-        r.finish()?;
-        if signing_key.public_key().as_bytes() != &public {
-            return Err(PickleError::Invalid(
-                "the Ed25519 public key does not match the secret key",
-            ));
-        }
-        Ok(Self::from_parts(ratchet, signing_key))
+        crate::stack::scrubbed(|| {
+            let body = libolm::decrypt(key, pickle)?;
+            let mut r = Reader::new(&body);
+            let version = r.u32_be()?;
+            if version != GROUP_LIBOLM_VERSION {
+                return Err(PickleError::Version(version));
+            }
+            let ratchet = read_ratchet(&mut r, true)?;
+            let public = r.public_key()?;
+            let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
+            r.finish()?;
+            if signing_key.public_key().as_bytes() != &public {
+                return Err(PickleError::Invalid(
+                    "the Ed25519 public key does not match the secret key",
+                ));
+            }
+            Ok(Self::from_parts(ratchet, signing_key))
+        })
     }
 }
 
@@ -191,36 +201,40 @@ impl InboundGroupSession {
         key: &[u8; PICKLE_KEY_LENGTH],
         rng: &mut R,
     ) -> Zeroizing<String> {
-        let mut w = Writer::with_capacity(180);
-        w.u8(CONFIG_V1);
-        write_ratchet(&mut w, &self.initial, false);
-        w.bytes(self.signing_key.as_bytes());
-        w.bool(self.verified);
-        // No cache follows (a pickle with one is still read).
-        w.u8(0);
-        envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(180);
+            w.u8(CONFIG_V1);
+            write_ratchet(&mut w, &self.initial, false);
+            w.bytes(self.signing_key.as_bytes());
+            w.bool(self.verified);
+            // No cache follows (a pickle with one is still read).
+            w.u8(0);
+            envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
+        })
     }
 
     /// Restores a session from our pickle format.
     pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        let body = envelope::open(Kind::InboundGroupSession, pickle, key)?;
-        let mut r = Reader::new(&body);
-        let config = read_config(&mut r)?;
-        let initial = read_ratchet(&mut r, false)?;
-        let signing_key = read_signing_key(&mut r)?;
-        let verified = read_flag(&mut r)?;
-        let latest = if read_flag(&mut r)? {
-            read_ratchet(&mut r, false)?
-        } else {
-            initial.clone()
-        };
-        r.finish()?;
-        Ok(Self {
-            initial,
-            latest,
-            signing_key,
-            verified,
-            config,
+        crate::stack::scrubbed(|| {
+            let body = envelope::open(Kind::InboundGroupSession, pickle, key)?;
+            let mut r = Reader::new(&body);
+            let config = read_config(&mut r)?;
+            let initial = read_ratchet(&mut r, false)?;
+            let signing_key = read_signing_key(&mut r)?;
+            let verified = read_flag(&mut r)?;
+            let latest = if read_flag(&mut r)? {
+                read_ratchet(&mut r, false)?
+            } else {
+                initial.clone()
+            };
+            r.finish()?;
+            Ok(Self {
+                initial,
+                latest,
+                signing_key,
+                verified,
+                config,
+            })
         })
     }
 
@@ -228,9 +242,11 @@ impl InboundGroupSession {
     /// Writes the session as libolm's inbound group session pickle
     /// (version 2), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let mut w = Writer::with_capacity(301);
-        self.write_libolm_body(&mut w);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(301);
+            self.write_libolm_body(&mut w);
+            Ok(libolm::encrypt(key, &w.into_bytes()))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -238,9 +254,11 @@ impl InboundGroupSession {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        let mut w = Writer::counter();
-        self.write_libolm_body(&mut w);
-        libolm::encrypted_len(w.len())
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::counter();
+            self.write_libolm_body(&mut w);
+            libolm::encrypted_len(w.len())
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -256,27 +274,29 @@ impl InboundGroupSession {
     /// Reads a libolm inbound group session pickle (version 2, or 1, which
     /// lacks the verified flag and counts as verified, as in libolm).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        let body = libolm::decrypt(key, pickle)?;
-        let mut r = Reader::new(&body);
-        let version = r.u32_be()?;
-        if version != INBOUND_LIBOLM_VERSION && version != INBOUND_LIBOLM_VERSION_UNFLAGGED {
-            return Err(PickleError::Version(version));
-        }
-        let initial = read_ratchet(&mut r, true)?;
-        let latest = read_ratchet(&mut r, true)?;
-        let signing_key = read_signing_key(&mut r)?;
-        let verified = if version == INBOUND_LIBOLM_VERSION {
-            r.bool()?
-        } else {
-            true
-        };
-        r.finish()?;
-        Ok(Self {
-            initial,
-            latest,
-            signing_key,
-            verified,
-            config: SessionConfig::version_1(),
+        crate::stack::scrubbed(|| {
+            let body = libolm::decrypt(key, pickle)?;
+            let mut r = Reader::new(&body);
+            let version = r.u32_be()?;
+            if version != INBOUND_LIBOLM_VERSION && version != INBOUND_LIBOLM_VERSION_UNFLAGGED {
+                return Err(PickleError::Version(version));
+            }
+            let initial = read_ratchet(&mut r, true)?;
+            let latest = read_ratchet(&mut r, true)?;
+            let signing_key = read_signing_key(&mut r)?;
+            let verified = if version == INBOUND_LIBOLM_VERSION {
+                r.bool()?
+            } else {
+                true
+            };
+            r.finish()?;
+            Ok(Self {
+                initial,
+                latest,
+                signing_key,
+                verified,
+                config: SessionConfig::version_1(),
+            })
         })
     }
 }

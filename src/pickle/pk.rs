@@ -36,27 +36,33 @@ impl PkDecryption {
         key: &[u8; PICKLE_KEY_LENGTH],
         rng: &mut R,
     ) -> Zeroizing<String> {
-        let mut w = Writer::with_capacity(32);
-        w.bytes(self.to_bytes().as_slice());
-        envelope::seal(Kind::PkDecryption, &w.into_bytes(), key, rng)
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(32);
+            w.bytes(self.to_bytes().as_slice());
+            envelope::seal(Kind::PkDecryption, &w.into_bytes(), key, rng)
+        })
     }
 
     /// Restores a key from our pickle format.
     pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        let body = envelope::open(Kind::PkDecryption, pickle, key)?;
-        let mut r = Reader::new(&body);
-        let decryption = Self::from_bytes(r.array::<32>()?);
-        r.finish()?;
-        Ok(decryption)
+        crate::stack::scrubbed(|| {
+            let body = envelope::open(Kind::PkDecryption, pickle, key)?;
+            let mut r = Reader::new(&body);
+            let decryption = Self::from_bytes(r.array::<32>()?);
+            r.finish()?;
+            Ok(decryption)
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
     /// Writes the key as libolm's PK decryption pickle (version 1), byte for
     /// byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let mut w = Writer::with_capacity(68);
-        self.write_libolm_body(&mut w);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(68);
+            self.write_libolm_body(&mut w);
+            Ok(libolm::encrypt(key, &w.into_bytes()))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -64,9 +70,11 @@ impl PkDecryption {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        let mut w = Writer::counter();
-        self.write_libolm_body(&mut w);
-        libolm::encrypted_len(w.len())
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::counter();
+            self.write_libolm_body(&mut w);
+            libolm::encrypted_len(w.len())
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -79,19 +87,21 @@ impl PkDecryption {
     #[cfg(feature = "libolm-compat")]
     /// Reads a libolm PK decryption pickle (version 1).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        let body = libolm::decrypt(key, pickle)?;
-        let mut r = Reader::new(&body);
-        let version = r.u32_be()?;
-        if version != LIBOLM_VERSION {
-            return Err(PickleError::Version(version));
-        }
-        let public = r.public_key()?;
-        let decryption = Self::from_bytes(r.array::<32>()?);
-        r.finish()?;
-        if decryption.public_key().as_bytes() != &public {
-            return Err(PickleError::Invalid("the public key does not match the secret key"));
-        }
-        Ok(decryption)
+        crate::stack::scrubbed(|| {
+            let body = libolm::decrypt(key, pickle)?;
+            let mut r = Reader::new(&body);
+            let version = r.u32_be()?;
+            if version != LIBOLM_VERSION {
+                return Err(PickleError::Version(version));
+            }
+            let public = r.public_key()?;
+            let decryption = Self::from_bytes(r.array::<32>()?);
+            r.finish()?;
+            if decryption.public_key().as_bytes() != &public {
+                return Err(PickleError::Invalid("the public key does not match the secret key"));
+            }
+            Ok(decryption)
+        })
     }
 }
 

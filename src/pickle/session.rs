@@ -96,31 +96,37 @@ impl Session {
         key: &[u8; PICKLE_KEY_LENGTH],
         rng: &mut R,
     ) -> Zeroizing<String> {
-        let mut w = Writer::with_capacity(400);
-        w.u8(CONFIG_V1);
-        self.write_state(&mut w, Format::Ours);
-        envelope::seal(Kind::Session, &w.into_bytes(), key, rng)
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(400);
+            w.u8(CONFIG_V1);
+            self.write_state(&mut w, Format::Ours);
+            envelope::seal(Kind::Session, &w.into_bytes(), key, rng)
+        })
     }
 
     /// Restores a session from our pickle format.
     pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        let body = envelope::open(Kind::Session, pickle, key)?;
-        let mut r = Reader::new(&body);
-        if r.u8()? != CONFIG_V1 {
-            return Err(PickleError::Invalid("unknown session configuration"));
-        }
-        let session = Self::read_state(&mut r, Format::Ours)?;
-        r.finish()?;
-        Ok(session)
+        crate::stack::scrubbed(|| {
+            let body = envelope::open(Kind::Session, pickle, key)?;
+            let mut r = Reader::new(&body);
+            if r.u8()? != CONFIG_V1 {
+                return Err(PickleError::Invalid("unknown session configuration"));
+            }
+            let session = Self::read_state(&mut r, Format::Ours)?;
+            r.finish()?;
+            Ok(session)
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
     /// Writes the session as libolm's session pickle (version 1), byte for
     /// byte as libolm would for the same state.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let mut w = Writer::with_capacity(400);
-        self.write_libolm_body(&mut w);
-        Ok(libolm::encrypt(key, &w.into_bytes()))
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::with_capacity(400);
+            self.write_libolm_body(&mut w);
+            Ok(libolm::encrypt(key, &w.into_bytes()))
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -128,9 +134,11 @@ impl Session {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        let mut w = Writer::counter();
-        self.write_libolm_body(&mut w);
-        libolm::encrypted_len(w.len())
+        crate::stack::scrubbed(|| {
+            let mut w = Writer::counter();
+            self.write_libolm_body(&mut w);
+            libolm::encrypted_len(w.len())
+        })
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -142,18 +150,20 @@ impl Session {
     #[cfg(feature = "libolm-compat")]
     /// Reads a libolm session pickle (version 1 or 0x80000001).
     pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        let body = libolm::decrypt(key, pickle)?;
-        let mut r = Reader::new(&body);
-        let version = r.u32_be()?;
-        if version != LIBOLM_VERSION && version != LIBOLM_VERSION_WITH_INDEX {
-            return Err(PickleError::Version(version));
-        }
-        let session = Self::read_state(&mut r, Format::Libolm)?;
-        if version == LIBOLM_VERSION_WITH_INDEX {
-            r.u32_be()?;
-        }
-        r.finish()?;
-        Ok(session)
+        crate::stack::scrubbed(|| {
+            let body = libolm::decrypt(key, pickle)?;
+            let mut r = Reader::new(&body);
+            let version = r.u32_be()?;
+            if version != LIBOLM_VERSION && version != LIBOLM_VERSION_WITH_INDEX {
+                return Err(PickleError::Version(version));
+            }
+            let session = Self::read_state(&mut r, Format::Libolm)?;
+            if version == LIBOLM_VERSION_WITH_INDEX {
+                r.u32_be()?;
+            }
+            r.finish()?;
+            Ok(session)
+        })
     }
 
     fn write_state(&self, w: &mut Writer, format: Format) {

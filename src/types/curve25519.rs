@@ -129,9 +129,11 @@ impl Curve25519SecretKey {
 
     /// A new random key: exactly 32 bytes drawn from `rng`, used as they are.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(bytes.as_mut_slice());
-        Self::from_bytes(&bytes)
+        crate::stack::scrubbed(|| {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            rng.fill_bytes(bytes.as_mut_slice());
+            Self::from_bytes(&bytes)
+        })
     }
 
     /// The key with these bytes.
@@ -207,7 +209,7 @@ pub(crate) struct Curve25519Keypair {
 
 impl Curve25519Keypair {
     pub(crate) fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        Self::from_secret(Curve25519SecretKey::new_with_rng(rng))
+        crate::stack::scrubbed(|| Self::from_secret(Curve25519SecretKey::new_with_rng(rng)))
     }
 
     pub(crate) fn from_secret(secret: Curve25519SecretKey) -> Self {

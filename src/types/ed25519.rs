@@ -300,9 +300,11 @@ impl Ed25519SecretKey {
 
     /// A new random key: a 32-byte seed drawn from `rng`.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut seed = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(seed.as_mut_slice());
-        Self::from_bytes(&seed)
+        crate::stack::scrubbed(|| {
+            let mut seed = Zeroizing::new([0u8; 32]);
+            rng.fill_bytes(seed.as_mut_slice());
+            Self::from_bytes(&seed)
+        })
     }
 
     /// The key with this seed.
@@ -336,7 +338,7 @@ impl Ed25519SecretKey {
 
     /// Signs `message` (deterministic RFC 8032 signature).
     pub fn sign(&self, message: &[u8]) -> Ed25519Signature {
-        Ed25519Signature(self.0.sign(message).to_bytes())
+        crate::stack::scrubbed(|| Ed25519Signature(self.0.sign(message).to_bytes()))
     }
 }
 
@@ -383,7 +385,7 @@ pub(crate) struct Ed25519Keypair {
 
 impl Ed25519Keypair {
     pub(crate) fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        Self::from_seed(Ed25519SecretKey::new_with_rng(rng))
+        crate::stack::scrubbed(|| Self::from_seed(Ed25519SecretKey::new_with_rng(rng)))
     }
 
     pub(crate) fn from_seed(seed: Ed25519SecretKey) -> Self {
@@ -415,12 +417,12 @@ impl Ed25519Keypair {
     }
 
     pub(crate) fn sign(&self, message: &[u8]) -> Ed25519Signature {
-        match &self.secret {
+        crate::stack::scrubbed(|| match &self.secret {
             SecretForm::Seed(seed) => seed.sign(message),
             SecretForm::ExpandedSeed { key, .. } | SecretForm::Expanded { key, .. } => {
                 Ed25519Signature(raw_sign::<Sha512>(key, message, &self.public.0).to_bytes())
             }
-        }
+        })
     }
 
     /// The seed, if the pair was made from one.

@@ -130,15 +130,17 @@ impl Account {
         key: &[u8; 32],
         rng: &mut R,
     ) -> Result<DehydratedDeviceResult, DehydratedDeviceError> {
-        let payload = self.dehydrated_payload()?;
-        let mut nonce = [0u8; 12];
-        rng.fill_bytes(&mut nonce);
-        let ciphertext = ChaCha20Poly1305::new(key.into())
-            .encrypt(&Nonce::from(nonce), payload.as_slice())
-            .map_err(|_| DehydratedDeviceError::Encryption)?;
-        Ok(DehydratedDeviceResult {
-            ciphertext: base64_encode(ciphertext),
-            nonce: base64_encode(nonce),
+        crate::stack::scrubbed(|| {
+            let payload = self.dehydrated_payload()?;
+            let mut nonce = [0u8; 12];
+            rng.fill_bytes(&mut nonce);
+            let ciphertext = ChaCha20Poly1305::new(key.into())
+                .encrypt(&Nonce::from(nonce), payload.as_slice())
+                .map_err(|_| DehydratedDeviceError::Encryption)?;
+            Ok(DehydratedDeviceResult {
+                ciphertext: base64_encode(ciphertext),
+                nonce: base64_encode(nonce),
+            })
         })
     }
 
@@ -164,17 +166,19 @@ impl Account {
         nonce: &str,
         key: &[u8; 32],
     ) -> Result<Self, DehydratedDeviceError> {
-        let ciphertext = base64_decode(ciphertext)?;
-        let nonce = base64_decode_array::<12>(nonce).map_err(|e| match e {
-            FixedDecodeError::Length(length) => DehydratedDeviceError::InvalidNonce { length },
-            FixedDecodeError::Base64(e) => DehydratedDeviceError::Base64(e),
-        })?;
-        let payload = Zeroizing::new(
-            ChaCha20Poly1305::new(key.into())
-                .decrypt(&Nonce::from(*nonce), ciphertext.as_slice())
-                .map_err(|_| DehydratedDeviceError::Decryption)?,
-        );
-        Self::from_dehydrated_payload(&payload)
+        crate::stack::scrubbed(|| {
+            let ciphertext = base64_decode(ciphertext)?;
+            let nonce = base64_decode_array::<12>(nonce).map_err(|e| match e {
+                FixedDecodeError::Length(length) => DehydratedDeviceError::InvalidNonce { length },
+                FixedDecodeError::Base64(e) => DehydratedDeviceError::Base64(e),
+            })?;
+            let payload = Zeroizing::new(
+                ChaCha20Poly1305::new(key.into())
+                    .decrypt(&Nonce::from(*nonce), ciphertext.as_slice())
+                    .map_err(|_| DehydratedDeviceError::Decryption)?,
+            );
+            Self::from_dehydrated_payload(&payload)
+        })
     }
 
     /// The payload in vodozemac's version 1 layout, wiped when dropped.

@@ -78,15 +78,17 @@ impl Account {
     /// A new account. Draws 64 bytes, as libolm does: the Ed25519 seed, then
     /// the Curve25519 identity key.
     pub fn new_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let signing_key = Ed25519Keypair::new_with_rng(rng);
-        let identity_key = Curve25519Keypair::new_with_rng(rng);
-        Self {
-            signing_key,
-            identity_key,
-            one_time_keys: OneTimeKeys::default(),
-            fallback_keys: FallbackKeys::default(),
-            last_key_id: 0,
-        }
+        crate::stack::scrubbed(|| {
+            let signing_key = Ed25519Keypair::new_with_rng(rng);
+            let identity_key = Curve25519Keypair::new_with_rng(rng);
+            Self {
+                signing_key,
+                identity_key,
+                one_time_keys: OneTimeKeys::default(),
+                fallback_keys: FallbackKeys::default(),
+                last_key_id: 0,
+            }
+        })
     }
 
     /// Both public identity keys.
@@ -110,7 +112,7 @@ impl Account {
     /// Signs `message` with the fingerprint key, e.g. canonical JSON of the
     /// device or one-time keys.
     pub fn sign(&self, message: impl AsRef<[u8]>) -> Ed25519Signature {
-        self.signing_key.sign(message.as_ref())
+        crate::stack::scrubbed(|| self.signing_key.sign(message.as_ref()))
     }
 
     /// How many one-time keys the account can store (100, as in libolm).
@@ -139,19 +141,21 @@ impl Account {
         count: usize,
         rng: &mut R,
     ) -> OneTimeKeyGenerationResult {
-        let mut result = OneTimeKeyGenerationResult::default();
-        for _ in 0..count {
-            let key = OneTimeKey {
-                id: self.next_key_id(),
-                published: false,
-                key: Curve25519Keypair::new_with_rng(rng),
-            };
-            result.created.push(key.key.public);
-            if let Some(removed) = self.one_time_keys.insert(key) {
-                result.removed.push(removed.key.public);
+        crate::stack::scrubbed(|| {
+            let mut result = OneTimeKeyGenerationResult::default();
+            for _ in 0..count {
+                let key = OneTimeKey {
+                    id: self.next_key_id(),
+                    published: false,
+                    key: Curve25519Keypair::new_with_rng(rng),
+                };
+                result.created.push(key.key.public);
+                if let Some(removed) = self.one_time_keys.insert(key) {
+                    result.removed.push(removed.key.public);
+                }
             }
-        }
-        result
+            result
+        })
     }
 
     /// The one-time keys not yet published, by id.
@@ -178,12 +182,14 @@ impl Account {
         &mut self,
         rng: &mut R,
     ) -> Option<Curve25519PublicKey> {
-        let key = OneTimeKey {
-            id: self.next_key_id(),
-            published: false,
-            key: Curve25519Keypair::new_with_rng(rng),
-        };
-        self.fallback_keys.rotate(key).map(|removed| removed.key.public)
+        crate::stack::scrubbed(|| {
+            let key = OneTimeKey {
+                id: self.next_key_id(),
+                published: false,
+                key: Curve25519Keypair::new_with_rng(rng),
+            };
+            self.fallback_keys.rotate(key).map(|removed| removed.key.public)
+        })
     }
 
     /// The current fallback key if it has not been published yet.
@@ -226,25 +232,27 @@ impl Account {
         one_time_key: Curve25519PublicKey,
         rng: &mut R,
     ) -> Result<Session, SessionCreationError> {
-        let base_key = Curve25519Keypair::new_with_rng(rng);
-        let ratchet_key = Curve25519Keypair::new_with_rng(rng);
-        let (root_key, chain_key) = shared_secret::alice(
-            &self.identity_key.secret,
-            &base_key.secret,
-            &identity_key,
-            &one_time_key,
-        )?;
-        let session_keys = SessionKeys {
-            identity_key: self.identity_key.public,
-            base_key: base_key.public,
-            one_time_key,
-        };
-        Ok(Session::new(
-            session_config,
-            session_keys,
-            DoubleRatchet::alice(root_key, chain_key, ratchet_key),
-            false,
-        ))
+        crate::stack::scrubbed(|| {
+            let base_key = Curve25519Keypair::new_with_rng(rng);
+            let ratchet_key = Curve25519Keypair::new_with_rng(rng);
+            let (root_key, chain_key) = shared_secret::alice(
+                &self.identity_key.secret,
+                &base_key.secret,
+                &identity_key,
+                &one_time_key,
+            )?;
+            let session_keys = SessionKeys {
+                identity_key: self.identity_key.public,
+                base_key: base_key.public,
+                one_time_key,
+            };
+            Ok(Session::new(
+                session_config,
+                session_keys,
+                DoubleRatchet::alice(root_key, chain_key, ratchet_key),
+                false,
+            ))
+        })
     }
 
     /// Creates the session a pre-key message opens and decrypts the message.
@@ -259,13 +267,15 @@ impl Account {
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<InboundCreationResult, SessionCreationError> {
-        let mut session = self.inbound_session(their_identity_key, pre_key_message)?;
-        let plaintext = session
-            .decrypt_message(pre_key_message.message())
-            .map_err(SessionCreationError::Decryption)?;
+        crate::stack::scrubbed(|| {
+            let mut session = self.inbound_session(their_identity_key, pre_key_message)?;
+            let plaintext = session
+                .decrypt_message(pre_key_message.message())
+                .map_err(SessionCreationError::Decryption)?;
 
-        self.one_time_keys.remove(&pre_key_message.one_time_key());
-        Ok(InboundCreationResult { session, plaintext })
+            self.one_time_keys.remove(&pre_key_message.one_time_key());
+            Ok(InboundCreationResult { session, plaintext })
+        })
     }
 
     /// The session a pre-key message opens, before its message is

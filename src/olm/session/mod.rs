@@ -121,12 +121,14 @@ impl Session {
     /// starts a new ratchet step (its first message after receiving on a new
     /// chain, or the recipient's first reply), as libolm does.
     pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(&mut self, plaintext: impl AsRef<[u8]>, rng: &mut R) -> OlmMessage {
-        let message = self.ratchet.encrypt(plaintext.as_ref(), rng);
-        if self.received_message {
-            OlmMessage::Normal(message)
-        } else {
-            OlmMessage::PreKey(PreKeyMessage::wrap(self.session_keys, message))
-        }
+        crate::stack::scrubbed(|| {
+            let message = self.ratchet.encrypt(plaintext.as_ref(), rng);
+            if self.received_message {
+                OlmMessage::Normal(message)
+            } else {
+                OlmMessage::PreKey(PreKeyMessage::wrap(self.session_keys, message))
+            }
+        })
     }
 
     /// Whether the next `encrypt` will draw 32 random bytes.
@@ -140,10 +142,10 @@ impl Session {
     /// a pre-key message are not used here: only its inner message, which is
     /// authenticated, is decrypted.
     pub fn decrypt(&mut self, message: &OlmMessage) -> Result<Vec<u8>, DecryptionError> {
-        match message {
+        crate::stack::scrubbed(|| match message {
             OlmMessage::Normal(message) => self.decrypt_message(message),
             OlmMessage::PreKey(message) => self.decrypt_message(message.message()),
-        }
+        })
     }
 
     pub(crate) fn decrypt_message(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {

@@ -304,8 +304,9 @@ pub unsafe extern "C" fn olm_session_has_received_message(session: *const OlmSes
     })
 }
 
-/// Writes a NUL-terminated description of the chain indices, truncated to
-/// `buflen` bytes.
+/// Writes a NUL-terminated description of the chain indices into `buflen`
+/// bytes, shortened as libolm 3.2.16 does: ending in `...` when cut, empty
+/// in a buffer of under 23 bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn olm_session_describe(session: *mut OlmSession, buf: *mut c_char, buflen: usize) {
     // SAFETY: the output buffer is writable for its length.
@@ -332,7 +333,18 @@ pub unsafe extern "C" fn olm_session_describe(session: *mut OlmSession, buf: *mu
         text
     });
     let mut bytes = text.into_bytes();
-    bytes.truncate(room);
+    // libolm 3.2.16: nothing meaningful fits in under 23 bytes; a text cut
+    // short ends in "..." (a text exactly one byte too long for its NUL
+    // loses its last character, as snprintf drops it).
+    let capacity = room + 1;
+    if capacity < 23 {
+        bytes.clear();
+    } else if bytes.len() > capacity {
+        bytes.truncate(capacity - 4);
+        bytes.extend_from_slice(b"...");
+    } else {
+        bytes.truncate(room);
+    }
     bytes.push(0);
     // The buffer holds `room + 1` bytes, which `bytes` does not exceed.
     let _ = out.write(&bytes);

@@ -441,7 +441,8 @@ fn imported_group_session_is_verified_by_decryption_but_not_through_a_pickle() {
     }
 }
 
-/// `olm_session_describe` writes libolm's text, truncated and NUL-terminated.
+/// `olm_session_describe` writes libolm 3.2.16's text, NUL-terminated, and
+/// shortens it as 3.2.16 does.
 #[test]
 fn describe() {
     let (_a, alice) = account(6, 0);
@@ -456,9 +457,24 @@ fn describe() {
             text,
             "sender chain index: 1 receiver chain indices: skipped message keys:"
         );
-        olm_session_describe(session, buf.as_mut_ptr().cast(), 7);
-        assert_eq!(CStr::from_ptr(buf.as_ptr().cast()).to_bytes(), b"sender");
+        let shortened = |buflen: usize, buf: &mut [u8; 100]| {
+            olm_session_describe(session, buf.as_mut_ptr().cast(), buflen);
+            CStr::from_ptr(buf.as_ptr().cast()).to_str().unwrap().to_owned()
+        };
+        assert_eq!(shortened(30, &mut buf), "sender chain index: 1 rece...");
+        assert_eq!(shortened(22, &mut buf), "");
+        assert_eq!(shortened(7, &mut buf), "");
+        // 67 characters: with 68 bytes they fit, with 67 the NUL takes the
+        // last one's place, with 66 the text is cut.
+        assert_eq!(shortened(68, &mut buf).len(), 67);
+        assert_eq!(
+            shortened(67, &mut buf),
+            "sender chain index: 1 receiver chain indices: skipped message keys"
+        );
+        assert!(shortened(66, &mut buf).ends_with("message ..."));
+        buf[0] = 0x55;
         olm_session_describe(session, buf.as_mut_ptr().cast(), 0);
+        assert_eq!(buf[0], 0x55, "nothing is written into an empty buffer");
     }
 }
 

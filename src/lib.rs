@@ -7,7 +7,10 @@ extern crate alloc;
 extern crate std;
 
 mod cipher;
+#[cfg(feature = "ct-check")]
 pub mod ct;
+#[cfg(not(feature = "ct-check"))]
+mod ct;
 pub mod ecies;
 mod encoding;
 pub mod hpke;

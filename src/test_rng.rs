@@ -19,7 +19,7 @@ impl Replay {
     }
 
     /// `count` blocks of 32 equal bytes counting up from `first`: the
-    /// `A1×32 ‖ A2×32` notation of the libolm values in protocol-notes.
+    /// `A1×32 ‖ A2×32` notation of the libolm values the tests pin (made with test-vectors/generator).
     pub(crate) fn blocks(first: u8, count: u8) -> Self {
         Self::new(
             (0..count)

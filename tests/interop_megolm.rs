@@ -180,7 +180,7 @@ fn exports_agree_byte_for_byte() {
 // Senders at far indices, through libolm's outbound group session pickle:
 // u32 version 1 ‖ ratchet (128) ‖ u32 index ‖ Ed25519 public key (32) ‖
 // expanded secret key (64), sealed with HKDF "Pickle" → AES-256-CBC, and an
-// HMAC-SHA-256 of the ciphertext truncated to 8 bytes (protocol-notes §3).
+// HMAC-SHA-256 of the ciphertext truncated to 8 bytes (libolm's docs/megolm.md).
 
 const PICKLE_KEY: &[u8] = b"interop pickle key";
 

@@ -193,7 +193,7 @@ pub fn account_with_50_keys() -> String {
     account.to_libolm_pickle(LIBOLM_KEY).unwrap().to_string()
 }
 
-/// libolm's pickle cipher keys (protocol-notes §4): HKDF-SHA-256 of the key
+/// libolm's pickle cipher keys (libolm's src/pickle_encoding.c): HKDF-SHA-256 of the key
 /// under "Pickle" into AES key, HMAC key and IV.
 fn libolm_keys() -> [u8; 80] {
     let mut okm = [0u8; 80];

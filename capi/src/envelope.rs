@@ -205,7 +205,7 @@ pub fn pickle_error(error: PickleError) -> OlmErrorCode {
 mod tests {
     use super::*;
 
-    /// protocol-notes §5.1 (libolm's test_pk.cpp): a PkDecryption pickle
+    /// libolm's tests/test_pk.cpp: a PkDecryption pickle
     /// with key `secret_key`.
     const PK_PICKLE: &str = "qx37WTQrjZLz5tId/uBX9B3/okqAbV1ofl9UnHKno1eipByCpXleAAlAZoJgYnCDOQZDQWzo3luTSfkF9pU1mOILCbbouubs6TVeDyPfgGD9i86J8irHjA";
 

@@ -545,7 +545,7 @@ mod tests {
 
     #[test]
     fn message_length() {
-        // protocol-notes §5.2: "Hello, group" (12 bytes) at index 0 is 93
+        // libolm 3.2.7 (as the vector generator, test-vectors/generator, runs it): "Hello, group" (12 bytes) at index 0 is 93
         // bytes.
         assert_eq!(raw_message_len(0, 12), 1 + 2 + 2 + 16 + 8 + 64);
         assert_eq!(raw_message_len(200, 12), 1 + 3 + 2 + 16 + 8 + 64);

@@ -591,7 +591,7 @@ mod tests {
 
     #[test]
     fn message_lengths() {
-        // protocol-notes §1.4: a normal message with index < 128 and a
+        // libolm's docs/olm.md, message format: a normal message with index < 128 and a
         // ciphertext < 128 bytes has a 39-byte header.
         assert_eq!(raw_message_len(true, 0, 10), 39 + 16 + 8);
         assert_eq!(raw_message_len(true, 200, 10), 40 + 16 + 8);

@@ -283,7 +283,7 @@ mod tests {
     use super::*;
     use crate::test_rng::Replay;
 
-    /// protocol-notes §5.2: Alice's account (random A1×32 ‖ A2×32) pickled by
+    /// libolm 3.2.7 (as test-vectors/generator runs it): Alice's account (random A1×32 ‖ A2×32) pickled by
     /// libolm with the empty key.
     const ALICE_LIBOLM: &str = "nI9lXW1uczQe7kVZcWHpBVQiHEdaY7xbNjiUupaWyz0uQI4qdQFEpkUDtQ4QKSP8P5h8oJzkrVEoIMXV1KUBX8Sy6lmPlKe1l4Z8+yZUy4sgp0LVBCqo6rCpYQvO+KIWvFdcwzv2dUcwYOUTcLGk8XG3BUldfGj2DJ8mVbDFhp1vm322gS+pXOzXlT/3tjoHF4Q0ykMFPbeiN78CLWEF9OUh3KI8CqylQbOoTsOfDc6HYBjkT+B4uA";
 

@@ -315,7 +315,7 @@ mod tests {
         test_rng::Replay,
     };
 
-    /// protocol-notes §5.2: the outbound session made from 0x10…0x14 × 32,
+    /// libolm 3.2.7 (as test-vectors/generator runs it): the outbound session made from 0x10…0x14 × 32,
     /// pickled by libolm with the empty key after two messages.
     const OUTBOUND_AT_2: &str = "K6lrXRvh/jc9oMioNMX7ynmsf1x+6Vwr1za+8LUjLskPV1QZlXtcwl1SuNPpag3UUQDbj+t0ZXYsYC+OZy+9m7vDd1E6VJ2mau3OKOraT0eV7mLLi5DwSc0L7Ypbhjr/8tAhIz0hb2qwQGJ9jQ/3B/ZH8ohTWzkSCS5A5XdASuULyMshFl4hUS40OL2Kgc2bn85Im6sMsx88p/1Lk8zyCTUSYePeE+9MpkkN3A96ci2w+8oxof/w6pu9nO9p5llDtzA2NPDOsHt/ywf0rQ+s4jTJx0QWP18bekqvMNOOqZzHsN4PcT9Z3NcvsnhAvrz2IrzHWvsP0c4";
 

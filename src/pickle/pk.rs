@@ -119,7 +119,7 @@ mod tests {
             "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo"
         );
         assert_eq!(decryption.to_libolm_pickle(b"secret_key").unwrap().as_str(), pickle);
-        // protocol-notes §5.2: recipient E1×32 pickled with the empty key.
+        // libolm 3.2.7 (as test-vectors/generator runs it): recipient E1×32 pickled with the empty key.
         let notes = "JJ1vAdTcKRZU2W0K/CGE/C9d36S//zV1SUktqNLQWOyz4XW5V3pf3FJF88v3R/uTPuP0BupSAKbp8ETNr3D5pLwKjjRtkmqTAIfQW4OBcz4AM1NfVIBXBQ";
         assert_eq!(
             PkDecryption::from_bytes(&[0xe1; 32])

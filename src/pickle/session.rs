@@ -335,7 +335,7 @@ mod tests {
     use super::*;
     use crate::olm::{Account, OlmMessage};
 
-    /// protocol-notes §5.2: Alice's session after reading Bob's reply,
+    /// libolm 3.2.7 (as test-vectors/generator runs it): Alice's session after reading Bob's reply,
     /// pickled by libolm with the empty key.
     const ALICE_SESSION: &str = "/7edmrV/zQsZ4Q2AFrwTng9FmiGopOvaQr0vzytBYhVL+IQCwSVOLOKwHzfaQjdfCwQ7r1i13+cjJfW7GCBwE0JISloJtJlJReGuCP+QPb9nt47wpbQ3OGced4MNh1gh4tjuZuKUYVMx3FZwSpGOPTEqJLiElGQaHyTSQTW4eKPzPgsDpwCI/iG1kl2MNhfbuCyskfptacq6DcanwQGS5wi8uLEz6+eA6DBgSecXTqGlsVfbf0YrTrdKKy757JkG8INFAisYvZW4p4Wg51vlD8kl2OsBKw+Z1mM+JQdcvEzyM7LBoPdXMg";
 

@@ -545,7 +545,7 @@ mod tests {
 
     #[test]
     fn libolm_signature() {
-        // protocol-notes §5.2: Alice's account random starts with 0xA1×32.
+        // libolm 3.2.7 (as test-vectors/generator runs it): Alice's account random starts with 0xA1×32.
         let pair = Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(&[0xa1; 32]));
         assert_eq!(
             pair.public_key().to_base64(),

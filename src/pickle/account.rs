@@ -117,11 +117,9 @@ impl Account {
     /// libolm derives its IV from the key, so equal states give equal
     /// pickles under one key.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(180 + 69 * self.one_time_keys.len());
-            self.write_libolm_body(&mut w);
-            Ok(libolm::encrypt(key, &w.into_bytes()))
-        })
+        Ok(libolm::pickle(key, 180 + 69 * self.one_time_keys.len(), |w| {
+            self.write_libolm_body(w)
+        }))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -129,11 +127,7 @@ impl Account {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::counter();
-            self.write_libolm_body(&mut w);
-            libolm::encrypted_len(w.len())
-        })
+        libolm::pickle_len(|w| self.write_libolm_body(w))
     }
 
     #[cfg(feature = "libolm-compat")]

@@ -10,7 +10,7 @@ use alloc::{string::String, vec::Vec};
 
 use zeroize::Zeroizing;
 
-use super::PickleError;
+use super::{PickleError, codec::Writer};
 use crate::{
     cipher::{CipherError, CipherKeys, TRUNCATED_MAC_LEN},
     encoding::{base64_decode, base64_encode},
@@ -37,8 +37,28 @@ pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
     Zeroizing::new(base64_encode(out.as_slice()))
 }
 
+/// The pickle of the body `write` writes, into a buffer of `capacity`
+/// bytes to start with: the one way every object makes its libolm pickle.
+pub(crate) fn pickle(key: &[u8], capacity: usize, write: impl FnOnce(&mut Writer)) -> Zeroizing<String> {
+    crate::stack::scrubbed(|| {
+        let mut w = Writer::with_capacity(capacity);
+        write(&mut w);
+        encrypt(key, &w.into_bytes())
+    })
+}
+
+/// The exact length of the pickle `pickle` makes of what `write` writes,
+/// counted without copying a byte of it.
+pub(crate) fn pickle_len(write: impl FnOnce(&mut Writer)) -> usize {
+    crate::stack::scrubbed(|| {
+        let mut w = Writer::counter();
+        write(&mut w);
+        encrypted_len(w.len())
+    })
+}
+
 /// The length of the pickle `encrypt` makes of a body of `body_len` bytes.
-pub(crate) const fn encrypted_len(body_len: usize) -> usize {
+const fn encrypted_len(body_len: usize) -> usize {
     let raw = CipherKeys::ciphertext_len(body_len) + TRUNCATED_MAC_LEN;
     (raw * 4).div_ceil(3)
 }

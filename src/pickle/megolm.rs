@@ -126,11 +126,7 @@ impl GroupSession {
     /// Writes the session as libolm's outbound group session pickle
     /// (version 1), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(232);
-            self.write_libolm_body(&mut w);
-            Ok(libolm::encrypt(key, &w.into_bytes()))
-        })
+        Ok(libolm::pickle(key, 232, |w| self.write_libolm_body(w)))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -138,11 +134,7 @@ impl GroupSession {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::counter();
-            self.write_libolm_body(&mut w);
-            libolm::encrypted_len(w.len())
-        })
+        libolm::pickle_len(|w| self.write_libolm_body(w))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -242,11 +234,7 @@ impl InboundGroupSession {
     /// Writes the session as libolm's inbound group session pickle
     /// (version 2), byte for byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(301);
-            self.write_libolm_body(&mut w);
-            Ok(libolm::encrypt(key, &w.into_bytes()))
-        })
+        Ok(libolm::pickle(key, 301, |w| self.write_libolm_body(w)))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -254,11 +242,7 @@ impl InboundGroupSession {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::counter();
-            self.write_libolm_body(&mut w);
-            libolm::encrypted_len(w.len())
-        })
+        libolm::pickle_len(|w| self.write_libolm_body(w))
     }
 
     #[cfg(feature = "libolm-compat")]

@@ -58,11 +58,7 @@ impl PkDecryption {
     /// Writes the key as libolm's PK decryption pickle (version 1), byte for
     /// byte as libolm would.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(68);
-            self.write_libolm_body(&mut w);
-            Ok(libolm::encrypt(key, &w.into_bytes()))
-        })
+        Ok(libolm::pickle(key, 68, |w| self.write_libolm_body(w)))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -70,11 +66,7 @@ impl PkDecryption {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::counter();
-            self.write_libolm_body(&mut w);
-            libolm::encrypted_len(w.len())
-        })
+        libolm::pickle_len(|w| self.write_libolm_body(w))
     }
 
     #[cfg(feature = "libolm-compat")]

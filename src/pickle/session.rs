@@ -122,11 +122,7 @@ impl Session {
     /// Writes the session as libolm's session pickle (version 1), byte for
     /// byte as libolm would for the same state.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(400);
-            self.write_libolm_body(&mut w);
-            Ok(libolm::encrypt(key, &w.into_bytes()))
-        })
+        Ok(libolm::pickle(key, 400, |w| self.write_libolm_body(w)))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -134,11 +130,7 @@ impl Session {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::counter();
-            self.write_libolm_body(&mut w);
-            libolm::encrypted_len(w.len())
-        })
+        libolm::pickle_len(|w| self.write_libolm_body(w))
     }
 
     #[cfg(feature = "libolm-compat")]

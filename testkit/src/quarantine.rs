@@ -121,10 +121,16 @@ unsafe impl GlobalAlloc for Quarantine {
     // so the old block of a growing `Vec` is quarantined too.
 }
 
+/// One recording at a time in a process: a thread that frees its own
+/// blocks while another records can hand memory back and forth through the
+/// system allocator in ways that make one life's reads depend on another's.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 /// A search of freed memory for secrets, started by [`Quarantine::record`].
 pub struct Recording {
     id: u64,
     extra: Vec<(String, Vec<u8>)>,
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 /// Where a secret was found.
@@ -153,13 +159,18 @@ pub struct Report {
 }
 
 impl Quarantine {
-    /// Starts recording the frees of this thread. Panics if the thread
-    /// already records.
+    /// Starts recording the frees of this thread, once no other thread
+    /// records. Panics if the thread already records.
     pub fn record() -> Recording {
         assert_eq!(current(), 0, "this thread already records");
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let id = NEXT_RECORDING.fetch_add(1, Ordering::Relaxed);
         set_current(id);
-        Recording { id, extra: Vec::new() }
+        Recording {
+            id,
+            extra: Vec::new(),
+            _turn: turn,
+        }
     }
 }
 

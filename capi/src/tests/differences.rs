@@ -3,31 +3,16 @@
 //! backs a line of docs/libolm-drop-in.md. Everything goes through the
 //! exported `extern "C"` functions.
 
-use std::ffi::{CStr, c_void};
+use std::ffi::CStr;
 
+use super::{memory, vm, vp};
 use crate::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
-
-fn vp(bytes: &[u8]) -> *const c_void {
-    bytes.as_ptr().cast()
-}
-
-fn vm(bytes: &mut [u8]) -> *mut c_void {
-    bytes.as_mut_ptr().cast()
-}
 
 fn name(code: u32) -> String {
     // SAFETY: a static NUL-terminated string.
     unsafe { CStr::from_ptr(crate::_olm_error_to_string(code)) }
         .to_string_lossy()
         .into_owned()
-}
-
-/// Memory for one object, with the object made in it.
-fn memory<T>(size: usize, init: unsafe extern "C" fn(*mut c_void) -> *mut T) -> (Vec<u8>, *mut T) {
-    let mut memory = vec![0u8; size];
-    // SAFETY: the buffer holds `size` bytes.
-    let ptr = unsafe { init(memory.as_mut_ptr().cast()) };
-    (memory, ptr)
 }
 
 /// An account made from `seed` repeated, with `otks` one-time keys.

@@ -22,19 +22,13 @@ use std::ffi::c_void;
 
 use olm_core::pickle::libolm_decrypt;
 use olm_testkit::{Quarantine, Recording, libolm_body};
+
+use super::{memory, vm, vp};
 use zeroize::Zeroize;
 
 use crate::{account::*, megolm::*, pk::*, sas::*, session::*};
 
 const KEY: &[u8] = b"a pickle key";
-
-fn vp(bytes: &[u8]) -> *const c_void {
-    bytes.as_ptr().cast()
-}
-
-fn vm(bytes: &mut [u8]) -> *mut c_void {
-    bytes.as_mut_ptr().cast()
-}
 
 /// What a life is searched for, and distinct random bytes to feed it.
 struct Life {
@@ -43,10 +37,13 @@ struct Life {
 }
 
 impl Life {
-    fn new() -> Self {
+    /// A life whose random bytes start from `seed`: each life its own, or
+    /// the bytes one life leaves in memory that another thread reuses would
+    /// look like the other's secrets.
+    fn new(seed: u64) -> Self {
         Self {
             secrets: Vec::new(),
-            counter: 0x9e37_79b9_7f4a_7c15,
+            counter: seed.wrapping_mul(0x9e37_79b9_7f4a_7c15),
         }
     }
 
@@ -89,17 +86,14 @@ impl Life {
 }
 
 /// Memory for one object, with the object made in it.
-fn memory<T>(init: unsafe extern "C" fn(*mut c_void) -> *mut T) -> (Vec<u8>, *mut T) {
-    let mut memory = vec![0u8; crate::object::OBJECT_SIZE];
-    // SAFETY: the buffer holds OBJECT_SIZE bytes.
-    let ptr = unsafe { init(memory.as_mut_ptr().cast()) };
-    (memory, ptr)
+fn object<T>(init: unsafe extern "C" fn(*mut c_void) -> *mut T) -> (Vec<u8>, *mut T) {
+    memory(crate::object::OBJECT_SIZE, init)
 }
 
 /// Runs a life while recording; fails on any secret found in freed memory
 /// or in the objects' own memory after they were cleared.
-fn scan(what: &str, life: impl FnOnce(&mut Recording, &mut Life)) {
-    let mut secrets = Life::new();
+fn scan(what: &str, seed: u64, life: impl FnOnce(&mut Recording, &mut Life)) {
+    let mut secrets = Life::new(seed);
     let mut recording = Quarantine::record();
     life(&mut recording, &mut secrets);
     let report = recording.finish(&secrets.secrets);
@@ -122,13 +116,13 @@ fn scan(what: &str, life: impl FnOnce(&mut Recording, &mut Life)) {
 /// reads it, a session each way, both pickles, cleared.
 #[test]
 fn accounts_and_sessions_leave_no_secret_behind() {
-    scan("accounts and sessions", |recording, life| {
-        let (mut alice_memory, alice) = memory(olm_account);
-        let (mut bob_memory, bob) = memory(olm_account);
-        let (mut restored_memory, restored) = memory(olm_account);
-        let (mut out_memory, outbound) = memory(olm_session);
-        let (mut in_memory, inbound) = memory(olm_session);
-        let (mut back_memory, back) = memory(olm_session);
+    scan("accounts and sessions", 1, |recording, life| {
+        let (mut alice_memory, alice) = object(olm_account);
+        let (mut bob_memory, bob) = object(olm_account);
+        let (mut restored_memory, restored) = object(olm_account);
+        let (mut out_memory, outbound) = object(olm_session);
+        let (mut in_memory, inbound) = object(olm_session);
+        let (mut back_memory, back) = object(olm_session);
         // SAFETY: live objects; every buffer has the length passed with it.
         unsafe {
             for (account, name) in [(alice, "alice"), (bob, "bob")] {
@@ -285,11 +279,11 @@ fn accounts_and_sessions_leave_no_secret_behind() {
 /// export, both pickled, cleared.
 #[test]
 fn group_sessions_leave_no_secret_behind() {
-    scan("group sessions", |recording, life| {
-        let (mut out_memory, outbound) = memory(olm_outbound_group_session);
-        let (mut in_memory, inbound) = memory(olm_inbound_group_session);
-        let (mut imported_memory, imported) = memory(olm_inbound_group_session);
-        let (mut back_memory, back) = memory(olm_outbound_group_session);
+    scan("group sessions", 2, |recording, life| {
+        let (mut out_memory, outbound) = object(olm_outbound_group_session);
+        let (mut in_memory, inbound) = object(olm_inbound_group_session);
+        let (mut imported_memory, imported) = object(olm_inbound_group_session);
+        let (mut back_memory, back) = object(olm_outbound_group_session);
         // SAFETY: live objects; every buffer has the length passed with it.
         unsafe {
             let mut random = life.random("group session random", 160);
@@ -362,13 +356,13 @@ fn group_sessions_leave_no_secret_behind() {
 /// Key backup, cross-signing and SAS.
 #[test]
 fn pk_and_sas_leave_no_secret_behind() {
-    scan("PK and SAS", |recording, life| {
-        let (mut decryption_memory, decryption) = memory(olm_pk_decryption);
-        let (mut restored_memory, restored) = memory(olm_pk_decryption);
-        let (mut encryption_memory, encryption) = memory(olm_pk_encryption);
-        let (mut signing_memory, signing) = memory(olm_pk_signing);
-        let (mut alice_memory, alice) = memory(olm_sas);
-        let (mut bob_memory, bob) = memory(olm_sas);
+    scan("PK and SAS", 3, |recording, life| {
+        let (mut decryption_memory, decryption) = object(olm_pk_decryption);
+        let (mut restored_memory, restored) = object(olm_pk_decryption);
+        let (mut encryption_memory, encryption) = object(olm_pk_encryption);
+        let (mut signing_memory, signing) = object(olm_pk_signing);
+        let (mut alice_memory, alice) = object(olm_sas);
+        let (mut bob_memory, bob) = object(olm_sas);
         // SAFETY: live objects; every buffer has the length passed with it.
         unsafe {
             let mut private = life.random("PK private key", 32);

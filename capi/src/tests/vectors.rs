@@ -21,6 +21,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use super::{vm, vp};
 use crate::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
 use serde_json::Value;
 
@@ -252,14 +253,6 @@ fn new_pk_signing() -> Obj<OlmPkSigning> {
 
 fn new_sas() -> Obj<OlmSAS> {
     Obj::new(olm_sas_size(), olm_sas, olm_clear_sas, olm_sas_last_error_code)
-}
-
-fn vp(bytes: &[u8]) -> *const c_void {
-    bytes.as_ptr().cast()
-}
-
-fn vm(bytes: &mut [u8]) -> *mut c_void {
-    bytes.as_mut_ptr().cast()
 }
 
 /// Checks that libolm's wiping of a random buffer happened.

@@ -5,7 +5,7 @@
 
 use std::ffi::CStr;
 
-use super::{memory, vm, vp};
+use super::{curve_identity, first_one_time_key, json, memory, vm, vp};
 use crate::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
 
 fn name(code: u32) -> String {
@@ -29,39 +29,6 @@ fn account(seed: u8, otks: usize) -> (Vec<u8>, *mut OlmAccount) {
         );
     }
     (memory, account)
-}
-
-fn json(account: *mut OlmAccount, one_time_keys: bool) -> serde_json::Value {
-    // SAFETY: a live account; buffers sized by the length functions.
-    let bytes = unsafe {
-        if one_time_keys {
-            let mut out = vec![0u8; olm_account_one_time_keys_length(account)];
-            olm_account_one_time_keys(account, vm(&mut out), out.len());
-            out
-        } else {
-            let mut out = vec![0u8; olm_account_identity_keys_length(account)];
-            olm_account_identity_keys(account, vm(&mut out), out.len());
-            out
-        }
-    };
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-fn curve_identity(account: *mut OlmAccount) -> String {
-    json(account, false)["curve25519"].as_str().unwrap().to_owned()
-}
-
-fn first_one_time_key(account: *mut OlmAccount) -> String {
-    let keys = json(account, true);
-    keys["curve25519"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// Alice's outbound session to Bob and her first (pre-key) message.

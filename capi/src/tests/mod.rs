@@ -14,6 +14,11 @@ static ALLOCATOR: olm_testkit::Quarantine = olm_testkit::Quarantine;
 
 use std::ffi::c_void;
 
+use crate::account::{
+    OlmAccount, olm_account_identity_keys, olm_account_identity_keys_length, olm_account_one_time_keys,
+    olm_account_one_time_keys_length,
+};
+
 /// A buffer as the `const void *` the C functions take.
 fn vp(bytes: &[u8]) -> *const c_void {
     bytes.as_ptr().cast()
@@ -30,4 +35,37 @@ fn memory<T>(size: usize, init: unsafe extern "C" fn(*mut c_void) -> *mut T) -> 
     // SAFETY: the buffer holds `size` bytes.
     let ptr = unsafe { init(memory.as_mut_ptr().cast()) };
     (memory, ptr)
+}
+
+pub(super) fn json(account: *mut OlmAccount, one_time_keys: bool) -> serde_json::Value {
+    // SAFETY: a live account; buffers sized by the length functions.
+    let bytes = unsafe {
+        if one_time_keys {
+            let mut out = vec![0u8; olm_account_one_time_keys_length(account)];
+            olm_account_one_time_keys(account, vm(&mut out), out.len());
+            out
+        } else {
+            let mut out = vec![0u8; olm_account_identity_keys_length(account)];
+            olm_account_identity_keys(account, vm(&mut out), out.len());
+            out
+        }
+    };
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+pub(super) fn curve_identity(account: *mut OlmAccount) -> String {
+    json(account, false)["curve25519"].as_str().unwrap().to_owned()
+}
+
+pub(super) fn first_one_time_key(account: *mut OlmAccount) -> String {
+    let keys = json(account, true);
+    keys["curve25519"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

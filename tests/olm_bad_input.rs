@@ -499,7 +499,9 @@ fn key_base64_lengths() {
         assert!(decode(&valid).is_ok(), "{name}: unpadded");
         assert!(decode(&pad(&valid)).is_ok(), "{name}: padded");
         // Any other number of bytes, padded or not, is refused.
-        for len in (0..=100).filter(|&len| len != expected) {
+        // A key id has two widths: libolm's 4 bytes and vodozemac's 8.
+        let also_valid = if name == "key id" { 8 } else { expected };
+        for len in (0..=100).filter(|&len| len != expected && len != also_valid) {
             let mut bytes = valid_bytes.clone();
             bytes.resize(len, 0x11);
             let encoded = base64_encode(&bytes);
@@ -523,7 +525,8 @@ fn key_base64_lengths() {
                 );
             }
             if result.is_ok() {
-                assert_eq!(valid.len(), n, "{name}: {n} A's decoded");
+                let wide_id = name == "key id" && n == 11;
+                assert!(valid.len() == n || wide_id, "{name}: {n} A's decoded");
             }
         }
         // Wrong alphabet, inner padding, whitespace, too much padding and
@@ -1399,7 +1402,7 @@ fn one_time_keys_dropped_for_capacity_are_missing() {
     let mut o = opening(19);
     let alice_key = o.alice_account.curve25519_key();
     let message = o.pre_key("too late");
-    let capacity = o.bob_account.max_number_of_one_time_keys();
+    let capacity = o.bob_account.one_time_key_capacity();
     let result = o.bob_account.generate_one_time_keys_with_rng(capacity, &mut o.rng);
     assert_eq!(result.removed, [o.otk]);
     assert_eq!(

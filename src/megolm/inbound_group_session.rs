@@ -10,7 +10,7 @@ use super::{
     DecryptionError, ExportedSessionKey, GroupSession, MegolmMessage, SessionConfig, SessionKey,
     ratchet::{self, RATCHET_LEN, Ratchet},
 };
-use crate::{Ed25519PublicKey, Ed25519Signature};
+use crate::{Ed25519PublicKey, Ed25519Signature, pickle::PickleError};
 
 /// How far ahead of its first known index a session reaches: half the index
 /// space, as in libolm. An index `i` is known when `i − first` (modulo 2^32)
@@ -61,11 +61,11 @@ pub struct DecryptedMessage {
 ///
 /// Wiped on drop.
 pub struct InboundGroupSession {
-    pub(crate) initial: Ratchet,
-    pub(crate) latest: Ratchet,
-    pub(crate) signing_key: Ed25519PublicKey,
-    pub(crate) verified: bool,
-    pub(crate) config: SessionConfig,
+    initial: Ratchet,
+    latest: Ratchet,
+    signing_key: Ed25519PublicKey,
+    verified: bool,
+    config: SessionConfig,
 }
 
 impl InboundGroupSession {
@@ -85,6 +85,43 @@ impl InboundGroupSession {
     /// the source of the export is trustworthy.
     pub fn import(key: &ExportedSessionKey, config: SessionConfig) -> Self {
         crate::stack::scrubbed(|| Self::from_ratchet(key.ratchet(), key.signing_key(), false, config))
+    }
+
+    /// A session from stored state, as every pickle format reads it.
+    /// `latest` is the cache of the newest ratchet used, if the format keeps
+    /// one: it must be the initial ratchet advanced to its index, within the
+    /// window, or the session would decrypt differently from the same key.
+    pub(crate) fn from_stored(
+        initial: Ratchet,
+        latest: Option<Ratchet>,
+        signing_key: Ed25519PublicKey,
+        verified: bool,
+        config: SessionConfig,
+    ) -> Result<Self, PickleError> {
+        let session = Self::from_ratchet(initial, signing_key, verified, config);
+        let Some(latest) = latest else {
+            return Ok(session);
+        };
+        if session.offset(latest.index()).is_none() {
+            return Err(PickleError::Invalid("the latest ratchet is behind the initial one"));
+        }
+        let expected = Self::advanced_copy(&session.initial, latest.index());
+        if !bool::from(expected.as_slice().ct_eq(latest.as_bytes())) {
+            return Err(PickleError::Invalid(
+                "the latest ratchet does not follow from the initial one",
+            ));
+        }
+        Ok(Self { latest, ..session })
+    }
+
+    /// The earliest ratchet the session knows, for the pickle formats.
+    pub(crate) fn initial_ratchet(&self) -> &Ratchet {
+        &self.initial
+    }
+
+    /// The cached newest ratchet, for the pickle formats.
+    pub(crate) fn latest_ratchet(&self) -> &Ratchet {
+        &self.latest
     }
 
     fn from_ratchet(initial: Ratchet, signing_key: Ed25519PublicKey, verified: bool, config: SessionConfig) -> Self {

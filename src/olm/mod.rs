@@ -38,14 +38,14 @@ mod shared_secret;
 
 pub use account::{
     Account, DehydratedDeviceError, DehydratedDeviceResult, IdentityKeys, InboundCreationResult,
-    OneTimeKeyGenerationResult,
+    LIBOLM_ONE_TIME_KEY_CAPACITY, OneTimeKeyGenerationResult, PUBLISHED_ONE_TIME_KEYS, VODOZEMAC_ONE_TIME_KEY_CAPACITY,
 };
-pub(crate) use account::{FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
+pub(crate) use account::{FallbackKeys, KeyIds, OneTimeKey};
 pub use messages::{Message, MessageType, OlmMessage, PreKeyMessage};
 pub use session::Session;
 pub(crate) use session::{
-    ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, PublicHalf, ReceiverChain,
-    RootKey, SendingChain, SendingKey, SkippedMessageKey,
+    ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MessageKey, PublicHalf, ReceiverChain, RootKey, SendingChain,
+    SendingKey, SkippedKeyLimit, SkippedMessageKey,
 };
 pub use session_config::SessionConfig;
 pub use session_keys::SessionKeys;

@@ -13,7 +13,7 @@
 // Without `libolm-compat`, the parts shared with libolm's format go unused.
 #![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 use rand::CryptoRng;
 use zeroize::Zeroizing;
@@ -22,17 +22,19 @@ use zeroize::Zeroizing;
 use super::libolm;
 use super::{
     PICKLE_KEY_LENGTH, PickleError,
+    checks::{self, Ed25519Form},
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
 use crate::{
-    Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey, Ed25519Keypair, Ed25519SecretKey, KeyId,
-    olm::{Account, FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys},
+    Curve25519PublicKey, KeyId,
+    olm::{Account, FallbackKeys, KeyIds, LIBOLM_ONE_TIME_KEY_CAPACITY, OneTimeKey},
 };
 
 const LIBOLM_VERSION: u32 = 4;
-const ED25519_SEED: u8 = 0;
-const ED25519_EXPANDED: u8 = 1;
+/// Bit 0 of our format's first byte: the Ed25519 key is libolm's expanded
+/// form. Bit 1: vodozemac's key id scheme (two counters follow, not one).
+const FORM_WIDE_IDS: u8 = 2;
 
 impl Account {
     /// Pickles the account in our format, with a nonce from the operating
@@ -50,28 +52,31 @@ impl Account {
         rng: &mut R,
     ) -> Zeroizing<String> {
         crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(100 + 70 * self.one_time_keys.len());
-            match self.signing_key.seed() {
-                Some(seed) => {
-                    w.u8(ED25519_SEED);
-                    w.bytes(seed.to_bytes().as_slice());
+            let keys = self.stored_one_time_keys();
+            let mut w = Writer::with_capacity(100 + 70 * keys.len());
+            let ids = self.key_ids();
+            let wide = if matches!(ids, KeyIds::Vodozemac { .. }) {
+                FORM_WIDE_IDS
+            } else {
+                0
+            };
+            checks::write_ed25519(&mut w, self.signing_keypair(), wide);
+            w.bytes(self.identity_keypair().secret.to_bytes().as_slice());
+            match ids {
+                KeyIds::Libolm { last } => w.varint(last.into()),
+                KeyIds::Vodozemac {
+                    next_one_time,
+                    next_fallback,
+                } => {
+                    w.varint(next_one_time);
+                    w.varint(next_fallback);
                 }
-                None => {
-                    w.u8(ED25519_EXPANDED);
-                    w.bytes(self.signing_key.expanded_bytes().as_bytes());
-                }
             }
-            w.bytes(self.identity_key.secret.to_bytes().as_slice());
-            w.varint(self.last_key_id.into());
-            w.varint(self.one_time_keys.keys.len() as u64);
-            for key in &self.one_time_keys.keys {
-                write_key(&mut w, key);
+            w.varint(keys.len() as u64);
+            for key in keys.iter() {
+                write_key(&mut w, key, KeyWidth::Varint);
             }
-            let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
-            w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
-            for key in fallback.into_iter().flatten() {
-                write_key(&mut w, key);
-            }
+            write_fallback(&mut w, self.stored_fallback_keys(), KeyWidth::Varint);
             envelope::seal(Kind::Account, &w.into_bytes(), key, rng)
         })
     }
@@ -81,32 +86,29 @@ impl Account {
         crate::stack::scrubbed(|| {
             let body = envelope::open(Kind::Account, pickle, key)?;
             let mut r = Reader::new(&body);
-            let signing_key = match r.u8()? {
-                ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
-                ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
-                _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+            let form = r.u8()?;
+            if form > (FORM_WIDE_IDS | 1) {
+                return Err(PickleError::Invalid("unknown account form"));
+            }
+            let signing_key = checks::read_ed25519(&mut r, Ed25519Form::from_bit(form & 1))?;
+            let identity_key = checks::curve_pair_from_secret(r.array::<32>()?);
+            let key_ids = if form & FORM_WIDE_IDS == 0 {
+                KeyIds::Libolm { last: r.varint_u32()? }
+            } else {
+                KeyIds::Vodozemac {
+                    next_one_time: r.varint()?,
+                    next_fallback: r.varint()?,
+                }
             };
-            let identity_key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?));
-            let last_key_id = r.varint_u32()?;
-            let count = r.count(MAX_ONE_TIME_KEYS)?;
-            let mut one_time_keys = OneTimeKeys::default();
+            let wide = form & FORM_WIDE_IDS != 0;
+            let count = r.count(key_ids.capacity())?;
+            let mut one_time_keys = Vec::with_capacity(count);
             for _ in 0..count {
-                one_time_keys.keys.push(read_key(&mut r)?);
+                one_time_keys.push(read_key(&mut r, KeyWidth::Varint, wide)?);
             }
-            let fallback_count = r.count(2)?;
-            let mut fallback = [None, None];
-            for slot in fallback.iter_mut().take(fallback_count) {
-                *slot = Some(read_key(&mut r)?);
-            }
+            let fallback_keys = read_fallback(&mut r, KeyWidth::Varint, wide)?;
             r.finish()?;
-            let [current, previous] = fallback;
-            Ok(Self {
-                signing_key,
-                identity_key,
-                one_time_keys,
-                fallback_keys: FallbackKeys { current, previous },
-                last_key_id,
-            })
+            Self::from_stored(signing_key, identity_key, one_time_keys, fallback_keys, key_ids)
         })
     }
 
@@ -115,11 +117,16 @@ impl Account {
     /// byte as libolm would for the same state.
     ///
     /// libolm derives its IV from the key, so equal states give equal
-    /// pickles under one key.
+    /// pickles under one key. An account read from vodozemac is written with
+    /// its ids narrowed to libolm's 4 bytes (so it publishes new ids in
+    /// libolm's width, after every id it gave out); one that libolm cannot
+    /// hold (more than 100 one-time keys, an id above 2^32 − 1) is an
+    /// [`Unrepresentable`](PickleError::Unrepresentable) error, never a
+    /// pickle with keys left out.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        Ok(libolm::pickle(key, 180 + 69 * self.one_time_keys.len(), |w| {
-            self.write_libolm_body(w)
-        }))
+        let last = self.libolm_last_key_id()?;
+        let len = self.stored_one_time_keys().len();
+        Ok(libolm::pickle(key, 180 + 69 * len, |w| self.write_libolm_body(w, last)))
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -127,26 +134,48 @@ impl Account {
     /// output, for any key, computed without writing the pickle (libolm's
     /// `olm_pickle_*_length`).
     pub fn libolm_pickle_len(&self) -> usize {
-        libolm::pickle_len(|w| self.write_libolm_body(w))
+        let last = self.libolm_last_key_id().unwrap_or_default();
+        libolm::pickle_len(|w| self.write_libolm_body(w, last))
+    }
+
+    /// libolm's single counter for this account's ids, if libolm can hold
+    /// the account.
+    #[cfg(feature = "libolm-compat")]
+    fn libolm_last_key_id(&self) -> Result<u32, PickleError> {
+        let keys = self.stored_one_time_keys();
+        if keys.len() > LIBOLM_ONE_TIME_KEY_CAPACITY {
+            return Err(PickleError::Unrepresentable("libolm stores at most 100 one-time keys"));
+        }
+        let narrow = |id: u64| u32::try_from(id).map_err(|_| PickleError::Unrepresentable("a key id above 2^32 - 1"));
+        for key in keys.iter().chain(self.stored_fallback_keys().iter()) {
+            narrow(key.id().value())?;
+        }
+        match self.key_ids() {
+            KeyIds::Libolm { last } => Ok(last),
+            // libolm gives out `last + 1` next: past both of vodozemac's counters.
+            KeyIds::Vodozemac {
+                next_one_time,
+                next_fallback,
+            } => narrow(next_one_time.max(next_fallback).saturating_sub(1)),
+        }
     }
 
     #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer) {
+    fn write_libolm_body(&self, w: &mut Writer, last: u32) {
         w.u32_be(LIBOLM_VERSION);
-        w.bytes(self.signing_key.public_key().as_bytes());
-        w.bytes(self.signing_key.expanded_bytes().as_bytes());
-        w.bytes(self.identity_key.public.as_bytes());
-        w.bytes(self.identity_key.secret.to_bytes().as_slice());
-        w.u32_be(self.one_time_keys.keys.len() as u32);
-        for key in &self.one_time_keys.keys {
-            write_libolm_key(w, key);
+        let signing_key = self.signing_keypair();
+        w.bytes(signing_key.public_key().as_bytes());
+        w.bytes(signing_key.expanded_bytes().as_bytes());
+        let identity_key = self.identity_keypair();
+        w.bytes(identity_key.public.as_bytes());
+        w.bytes(identity_key.secret.to_bytes().as_slice());
+        let keys = self.stored_one_time_keys();
+        w.u32_be(keys.len() as u32);
+        for key in keys.iter() {
+            write_key(w, key, KeyWidth::Libolm);
         }
-        let fallback = [&self.fallback_keys.current, &self.fallback_keys.previous];
-        w.u8(fallback.iter().filter(|k| k.is_some()).count() as u8);
-        for key in fallback.into_iter().flatten() {
-            write_libolm_key(w, key);
-        }
-        w.u32_be(self.last_key_id);
+        write_fallback(w, self.stored_fallback_keys(), KeyWidth::Libolm);
+        w.u32_be(last);
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -164,110 +193,98 @@ impl Account {
                 1 => return Err(PickleError::LegacyAccount),
                 other => return Err(PickleError::Version(other)),
             }
-            let ed25519_public = r.public_key()?;
-            let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
-            if signing_key.public_key().as_bytes() != &ed25519_public {
-                return Err(PickleError::Invalid(
-                    "the Ed25519 public key does not match the secret key",
-                ));
-            }
-            let identity_key = read_libolm_pair(&mut r)?;
-            // Our format stores the secret alone and derives the public key, so
-            // an account whose stored public key is not its secret's would change
-            // identity on a round trip through it (found by fuzzing).
-            if identity_key.secret.public_key() != identity_key.public {
-                return Err(PickleError::Invalid(
-                    "the Curve25519 public key does not match the secret key",
-                ));
-            }
+            let signing_key = checks::read_libolm_ed25519(&mut r)?;
+            let identity_key = checks::read_curve_pair(&mut r)?;
             let count = r.u32_be()?;
-            if count as usize > MAX_ONE_TIME_KEYS {
+            if count as usize > LIBOLM_ONE_TIME_KEY_CAPACITY {
                 return Err(PickleError::Invalid("too many one-time keys"));
             }
-            let mut one_time_keys = OneTimeKeys::default();
+            let mut one_time_keys = Vec::with_capacity(count as usize);
             for _ in 0..count {
-                one_time_keys.keys.push(read_libolm_key(&mut r)?);
+                one_time_keys.push(read_key(&mut r, KeyWidth::Libolm, false)?);
             }
-            let (current, previous) = match version {
-                2 => (None, None),
+            let fallback_keys = match version {
+                2 => FallbackKeys::default(),
                 3 => {
                     // Version 3 always holds both records and tells how many are
                     // real by their published flags, as libolm reads it.
-                    let current = read_libolm_key(&mut r)?;
-                    let previous = read_libolm_key(&mut r)?;
-                    match (current.published, previous.published) {
-                        (false, _) => (None, None),
-                        (true, false) => (Some(current), None),
-                        (true, true) => (Some(current), Some(previous)),
+                    let current = read_key(&mut r, KeyWidth::Libolm, false)?;
+                    let previous = read_key(&mut r, KeyWidth::Libolm, false)?;
+                    match (current.is_published(), previous.is_published()) {
+                        (false, _) => FallbackKeys::default(),
+                        (true, false) => FallbackKeys::new(Some(current), None),
+                        (true, true) => FallbackKeys::new(Some(current), Some(previous)),
                     }
                 }
-                _ => match r.u8()? {
-                    0 => (None, None),
-                    1 => (Some(read_libolm_key(&mut r)?), None),
-                    2 => (Some(read_libolm_key(&mut r)?), Some(read_libolm_key(&mut r)?)),
-                    _ => return Err(PickleError::Invalid("too many fallback keys")),
-                },
+                _ => read_fallback(&mut r, KeyWidth::Libolm, false)?,
             };
-            let last_key_id = r.u32_be()?;
+            let last = r.u32_be()?;
             r.finish()?;
-            Ok(Self {
+            Self::from_stored(
                 signing_key,
                 identity_key,
                 one_time_keys,
-                fallback_keys: FallbackKeys { current, previous },
-                last_key_id,
-            })
+                fallback_keys,
+                KeyIds::Libolm { last },
+            )
         })
     }
 }
 
-fn write_key(w: &mut Writer, key: &OneTimeKey) {
-    w.varint(key.id.value().into());
-    w.bool(key.published);
-    w.bytes(key.key.public.as_bytes());
-    w.bytes(key.key.secret.to_bytes().as_slice());
+/// How a key's id is stored: a varint (ours) or libolm's `u32`.
+#[derive(Clone, Copy)]
+enum KeyWidth {
+    Varint,
+    Libolm,
 }
 
-fn read_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
-    let id = KeyId::new(r.varint_u32()?);
-    let published = match r.u8()? {
-        0 => false,
-        1 => true,
-        _ => return Err(PickleError::Invalid("bad published flag")),
+fn write_key(w: &mut Writer, key: &OneTimeKey, width: KeyWidth) {
+    match width {
+        KeyWidth::Varint => w.varint(key.id().value()),
+        // Checked to fit by `libolm_last_key_id` (lengths only count bytes).
+        KeyWidth::Libolm => w.u32_be(key.id().value() as u32),
+    }
+    w.bool(key.is_published());
+    w.bytes(key.public_key().as_bytes());
+    w.bytes(key.keypair().secret.to_bytes().as_slice());
+}
+
+/// Reads one key, its public key as stored (see `checks::curve_pair_stored`).
+fn read_key(r: &mut Reader<'_>, width: KeyWidth, wide: bool) -> Result<OneTimeKey, PickleError> {
+    let id = match (width, wide) {
+        (KeyWidth::Varint, true) => KeyId::new_wide(r.varint()?),
+        (KeyWidth::Varint, false) => KeyId::new(r.varint_u32()?),
+        (KeyWidth::Libolm, _) => KeyId::new(r.u32_be()?),
+    };
+    let published = match width {
+        KeyWidth::Libolm => r.bool()?,
+        KeyWidth::Varint => checks::read_flag(r)?,
     };
     let public = Curve25519PublicKey::from_bytes(r.public_key()?);
-    let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
-    Ok(OneTimeKey {
+    Ok(OneTimeKey::new(
         id,
         published,
-        key: Curve25519Keypair::from_parts(secret, public),
-    })
+        checks::curve_pair_stored(r.array::<32>()?, public),
+    ))
 }
 
-#[cfg(feature = "libolm-compat")]
-fn write_libolm_key(w: &mut Writer, key: &OneTimeKey) {
-    w.u32_be(key.id.value());
-    w.bool(key.published);
-    w.bytes(key.key.public.as_bytes());
-    w.bytes(key.key.secret.to_bytes().as_slice());
+fn write_fallback(w: &mut Writer, keys: &FallbackKeys, width: KeyWidth) {
+    w.u8(keys.iter().count() as u8);
+    for key in keys.iter() {
+        write_key(w, key, width);
+    }
 }
 
-#[cfg(feature = "libolm-compat")]
-fn read_libolm_pair(r: &mut Reader<'_>) -> Result<Curve25519Keypair, PickleError> {
-    let public = Curve25519PublicKey::from_bytes(r.public_key()?);
-    let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
-    Ok(Curve25519Keypair::from_parts(secret, public))
-}
-
-#[cfg(feature = "libolm-compat")]
-fn read_libolm_key(r: &mut Reader<'_>) -> Result<OneTimeKey, PickleError> {
-    let id = KeyId::new(r.u32_be()?);
-    let published = r.bool()?;
-    Ok(OneTimeKey {
-        id,
-        published,
-        key: read_libolm_pair(r)?,
-    })
+fn read_fallback(r: &mut Reader<'_>, width: KeyWidth, wide: bool) -> Result<FallbackKeys, PickleError> {
+    match r.u8()? {
+        0 => Ok(FallbackKeys::default()),
+        1 => Ok(FallbackKeys::new(Some(read_key(r, width, wide)?), None)),
+        2 => {
+            let current = read_key(r, width, wide)?;
+            Ok(FallbackKeys::new(Some(current), Some(read_key(r, width, wide)?)))
+        }
+        _ => Err(PickleError::Invalid("too many fallback keys")),
+    }
 }
 
 #[cfg(test)]
@@ -351,14 +368,14 @@ mod legacy_tests {
             ShZy8n79aePIgIsxX94ycsTq1ic38sCRSkWGVbCSRkPloHW7ZssLHA";
         let account = Account::from_libolm_pickle(pickle, b"").unwrap();
         assert!(account.fallback_key().is_empty());
-        let current = account.fallback_keys.current.as_ref().unwrap();
-        assert_eq!(current.id.to_base64(), "AAAAAQ");
+        let current = account.stored_fallback_keys().current().unwrap();
+        assert_eq!(current.id().to_base64(), "AAAAAQ");
         assert_eq!(
-            current.key.public.to_base64(),
+            current.public_key().to_base64(),
             "dr98y6VOWt6lJaQgFVZeWY2ky76mga9MEMbdItJTdng"
         );
-        assert!(current.published);
-        assert!(account.fallback_keys.previous.is_none());
+        assert!(current.is_published());
+        assert!(account.stored_fallback_keys().previous().is_none());
         // Written back as version 4, which reads back the same.
         let v4 = account.to_libolm_pickle(b"").unwrap();
         assert_eq!(

@@ -182,6 +182,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks that everything was read.
+    /// Whether every byte has been read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.input.is_empty()
+    }
+
     pub(crate) fn finish(self) -> Result<(), PickleError> {
         if self.input.is_empty() {
             Ok(())

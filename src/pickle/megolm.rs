@@ -22,11 +22,12 @@ use zeroize::Zeroizing;
 use super::libolm;
 use super::{
     PICKLE_KEY_LENGTH, PickleError,
+    checks::{self, Ed25519Form, read_flag},
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
 use crate::{
-    Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
+    Ed25519PublicKey,
     megolm::{
         GroupSession, InboundGroupSession, SessionConfig,
         ratchet::{RATCHET_LEN, Ratchet},
@@ -38,8 +39,6 @@ const GROUP_LIBOLM_VERSION: u32 = 1;
 const INBOUND_LIBOLM_VERSION: u32 = 2;
 const INBOUND_LIBOLM_VERSION_UNFLAGGED: u32 = 1;
 const CONFIG_V1: u8 = 1;
-const ED25519_SEED: u8 = 0;
-const ED25519_EXPANDED: u8 = 1;
 
 fn read_ratchet(r: &mut Reader<'_>, libolm: bool) -> Result<Ratchet, PickleError> {
     let bytes = SecretBox::new(r.array::<RATCHET_LEN>()?);
@@ -63,14 +62,6 @@ fn read_config(r: &mut Reader<'_>) -> Result<SessionConfig, PickleError> {
     }
 }
 
-fn read_flag(r: &mut Reader<'_>) -> Result<bool, PickleError> {
-    match r.u8()? {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(PickleError::Invalid("bad flag")),
-    }
-}
-
 impl GroupSession {
     /// Pickles the session in our format, with a nonce from the operating
     /// system's generator.
@@ -90,17 +81,7 @@ impl GroupSession {
             let mut w = Writer::with_capacity(210);
             w.u8(CONFIG_V1);
             write_ratchet(&mut w, self.ratchet(), false);
-            let pair = self.signing_key_pair();
-            match pair.seed() {
-                Some(seed) => {
-                    w.u8(ED25519_SEED);
-                    w.bytes(seed.to_bytes().as_slice());
-                }
-                None => {
-                    w.u8(ED25519_EXPANDED);
-                    w.bytes(pair.expanded_bytes().as_bytes());
-                }
-            }
+            checks::write_ed25519(&mut w, self.signing_key_pair(), 0);
             envelope::seal(Kind::GroupSession, &w.into_bytes(), key, rng)
         })
     }
@@ -113,8 +94,7 @@ impl GroupSession {
             read_config(&mut r)?;
             let ratchet = read_ratchet(&mut r, false)?;
             let signing_key = match r.u8()? {
-                ED25519_SEED => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(r.array::<32>()?)),
-                ED25519_EXPANDED => Ed25519Keypair::from_expanded(r.array::<64>()?),
+                form @ 0..=1 => checks::read_ed25519(&mut r, Ed25519Form::from_bit(form))?,
                 _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
             };
             r.finish()?;
@@ -159,14 +139,8 @@ impl GroupSession {
                 return Err(PickleError::Version(version));
             }
             let ratchet = read_ratchet(&mut r, true)?;
-            let public = r.public_key()?;
-            let signing_key = Ed25519Keypair::from_expanded(r.array::<64>()?);
+            let signing_key = checks::read_libolm_ed25519(&mut r)?;
             r.finish()?;
-            if signing_key.public_key().as_bytes() != &public {
-                return Err(PickleError::Invalid(
-                    "the Ed25519 public key does not match the secret key",
-                ));
-            }
             Ok(Self::from_parts(ratchet, signing_key))
         })
     }
@@ -196,9 +170,9 @@ impl InboundGroupSession {
         crate::stack::scrubbed(|| {
             let mut w = Writer::with_capacity(180);
             w.u8(CONFIG_V1);
-            write_ratchet(&mut w, &self.initial, false);
-            w.bytes(self.signing_key.as_bytes());
-            w.bool(self.verified);
+            write_ratchet(&mut w, self.initial_ratchet(), false);
+            w.bytes(self.signing_key().as_bytes());
+            w.bool(self.is_verified());
             // No cache follows (a pickle with one is still read).
             w.u8(0);
             envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
@@ -215,18 +189,12 @@ impl InboundGroupSession {
             let signing_key = read_signing_key(&mut r)?;
             let verified = read_flag(&mut r)?;
             let latest = if read_flag(&mut r)? {
-                read_ratchet(&mut r, false)?
+                Some(read_ratchet(&mut r, false)?)
             } else {
-                initial.clone()
+                None
             };
             r.finish()?;
-            Ok(Self {
-                initial,
-                latest,
-                signing_key,
-                verified,
-                config,
-            })
+            Self::from_stored(initial, latest, signing_key, verified, config)
         })
     }
 
@@ -248,10 +216,10 @@ impl InboundGroupSession {
     #[cfg(feature = "libolm-compat")]
     fn write_libolm_body(&self, w: &mut Writer) {
         w.u32_be(INBOUND_LIBOLM_VERSION);
-        write_ratchet(w, &self.initial, true);
-        write_ratchet(w, &self.latest, true);
-        w.bytes(self.signing_key.as_bytes());
-        w.bool(self.verified);
+        write_ratchet(w, self.initial_ratchet(), true);
+        write_ratchet(w, self.latest_ratchet(), true);
+        w.bytes(self.signing_key().as_bytes());
+        w.bool(self.is_verified());
     }
 
     #[cfg(feature = "libolm-compat")]
@@ -274,13 +242,7 @@ impl InboundGroupSession {
                 true
             };
             r.finish()?;
-            Ok(Self {
-                initial,
-                latest,
-                signing_key,
-                verified,
-                config: SessionConfig::version_1(),
-            })
+            Self::from_stored(initial, Some(latest), signing_key, verified, SessionConfig::version_1())
         })
     }
 }
@@ -357,11 +319,11 @@ mod tests {
         // A pickle that carries a cache (flag 1) is still read, cache and all.
         let mut w = Writer::with_capacity(320);
         w.u8(CONFIG_V1);
-        write_ratchet(&mut w, &inbound.initial, false);
-        w.bytes(inbound.signing_key.as_bytes());
-        w.bool(inbound.verified);
+        write_ratchet(&mut w, inbound.initial_ratchet(), false);
+        w.bytes(inbound.signing_key().as_bytes());
+        w.bool(inbound.is_verified());
         w.u8(1);
-        write_ratchet(&mut w, &inbound.latest, false);
+        write_ratchet(&mut w, inbound.latest_ratchet(), false);
         let with_cache = envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), &key, &mut rng);
         let read = InboundGroupSession::from_pickle(&with_cache, &key).unwrap();
         assert_eq!(read.latest_index(), 4);

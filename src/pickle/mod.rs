@@ -32,9 +32,9 @@
 //! ```
 
 mod account;
+mod checks;
 mod codec;
 mod envelope;
-#[cfg(feature = "libolm-compat")]
 mod libolm;
 #[cfg(feature = "libolm-compat")]
 pub use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
@@ -43,6 +43,8 @@ mod pk;
 mod session;
 #[cfg(test)]
 mod size_tests;
+#[cfg(feature = "vodozemac-compat")]
+pub mod vodozemac;
 
 use crate::encoding::Base64DecodeError;
 
@@ -82,6 +84,20 @@ pub enum PickleError {
     /// The pickle decrypted, but what it holds is not a valid object.
     #[error("the pickle's contents are invalid ({0}): it was damaged or written by faulty software")]
     Invalid(&'static str),
+    /// The object holds state that the requested format cannot express;
+    /// nothing was written, so nothing was silently left out.
+    #[error("the object cannot be written in this pickle format: {0}; keep it in a format that holds it")]
+    Unrepresentable(&'static str),
+    /// The pickle decrypted, but its JSON is not vodozemac's layout for
+    /// this object (its position is given; the text is not, since it holds
+    /// secrets).
+    #[error("the pickle's JSON is not vodozemac's layout for this object (line {line}, column {column})")]
+    Json {
+        /// The line of the JSON body where reading failed.
+        line: usize,
+        /// The column of that line.
+        column: usize,
+    },
 }
 
 #[cfg(test)]

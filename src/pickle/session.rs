@@ -22,15 +22,15 @@ use zeroize::Zeroizing;
 #[cfg(feature = "libolm-compat")]
 use super::libolm;
 use super::{
-    PICKLE_KEY_LENGTH, PickleError,
+    PICKLE_KEY_LENGTH, PickleError, checks,
     codec::{Reader, Writer},
     envelope::{self, Kind},
 };
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,
     olm::{
-        ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MessageKey, PublicHalf, ReceiverChain,
-        RootKey, SendingChain, SendingKey, Session, SessionConfig, SessionKeys, SkippedMessageKey,
+        ChainKey, DoubleRatchet, MAX_RECEIVING_CHAINS, MessageKey, PublicHalf, ReceiverChain, RootKey, SendingChain,
+        SendingKey, Session, SessionConfig, SessionKeys, SkippedKeyLimit, SkippedMessageKey,
     },
 };
 
@@ -43,6 +43,11 @@ const SENDING: u64 = 1;
 /// Our format's sending chain whose public key came from a libolm pickle:
 /// it follows, then the secret.
 const SENDING_WITH_PUBLIC_KEY: u64 = 2;
+/// The session history byte (see `write_history`).
+const HISTORY: u8 = 1;
+const HISTORY_PER_CHAIN: u8 = 2;
+const HISTORY_PARENT_NEWEST: u8 = 4;
+const HISTORY_PARENT_FOLLOWS: u8 = 8;
 
 /// The integers our format and libolm's write differently.
 #[derive(Clone, Copy)]
@@ -122,6 +127,11 @@ impl Session {
     /// Writes the session as libolm's session pickle (version 1), byte for
     /// byte as libolm would for the same state.
     pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
+        if self.ratchet().skipped().len() > SkippedKeyLimit::Total.max_keys() {
+            return Err(PickleError::Unrepresentable(
+                "libolm keeps at most 40 skipped message keys; this session (from vodozemac) holds more",
+            ));
+        }
         Ok(libolm::pickle(key, 400, |w| self.write_libolm_body(w)))
     }
 
@@ -159,15 +169,18 @@ impl Session {
     }
 
     fn write_state(&self, w: &mut Writer, format: Format) {
-        let ratchet = &self.ratchet;
-        w.bool(self.received_message);
-        w.bytes(self.session_keys.identity_key.as_bytes());
-        w.bytes(self.session_keys.base_key.as_bytes());
-        w.bytes(self.session_keys.one_time_key.as_bytes());
-        w.bytes(ratchet.root_key.as_bytes());
-        match &ratchet.sending {
-            SendingChain::Active { ratchet_key, chain_key } => {
-                match (format, ratchet_key.public) {
+        let ratchet = self.ratchet();
+        let keys = self.session_keys();
+        w.bool(self.has_received_message());
+        w.bytes(keys.identity_key.as_bytes());
+        w.bytes(keys.base_key.as_bytes());
+        w.bytes(keys.one_time_key.as_bytes());
+        w.bytes(ratchet.root_key().as_bytes());
+        match ratchet.sending() {
+            SendingChain::Active {
+                ratchet_key, chain_key, ..
+            } => {
+                match (format, ratchet_key.public_half()) {
                     (Format::Libolm, _) => {
                         format.write_int(w, 1);
                         w.bytes(ratchet_key.public_key().as_bytes());
@@ -180,48 +193,48 @@ impl Session {
                     }
                     (Format::Ours, _) => w.varint(SENDING),
                 }
-                w.bytes(ratchet_key.secret.to_bytes().as_slice());
+                w.bytes(ratchet_key.secret().to_bytes().as_slice());
                 w.bytes(chain_key.as_bytes());
                 format.write_int(w, chain_key.index());
             }
             SendingChain::Inactive { .. } => format.write_int(w, 0),
         }
-        format.write_int(w, ratchet.receiving.len() as u32);
-        for chain in &ratchet.receiving {
-            w.bytes(chain.ratchet_key.as_bytes());
-            w.bytes(chain.chain_key.as_bytes());
-            format.write_int(w, chain.chain_key.index());
+        let receiving = ratchet.receiving();
+        format.write_int(w, receiving.len() as u32);
+        for chain in receiving {
+            w.bytes(chain.ratchet_key().as_bytes());
+            w.bytes(chain.chain_key().as_bytes());
+            format.write_int(w, chain.chain_key().index());
         }
-        format.write_int(w, ratchet.skipped.len() as u32);
-        for skipped in &ratchet.skipped {
+        let skipped = ratchet.skipped();
+        format.write_int(w, skipped.len() as u32);
+        for key in skipped {
             match format {
-                Format::Libolm => w.bytes(skipped.ratchet_key.as_bytes()),
+                Format::Libolm => w.bytes(key.ratchet_key().as_bytes()),
                 // A reference to the receiving chain with the same ratchet
                 // key (1 + its position), or 0 and the key itself.
-                Format::Ours => match ratchet
-                    .receiving
+                Format::Ours => match receiving
                     .iter()
-                    .position(|chain| chain.ratchet_key == skipped.ratchet_key)
+                    .position(|chain| chain.ratchet_key() == key.ratchet_key())
                 {
                     Some(position) => w.varint(position as u64 + 1),
                     None => {
                         w.varint(0);
-                        w.bytes(skipped.ratchet_key.as_bytes());
+                        w.bytes(key.ratchet_key().as_bytes());
                     }
                 },
             }
-            w.bytes(skipped.message_key.as_bytes());
-            format.write_int(w, skipped.message_key.index());
+            w.bytes(key.message_key().as_bytes());
+            format.write_int(w, key.message_key().index());
+        }
+        if let Format::Ours = format {
+            write_history(w, ratchet);
         }
     }
 
     fn read_state(r: &mut Reader<'_>, format: Format) -> Result<Self, PickleError> {
         let received_message = match format {
-            Format::Ours => match r.u8()? {
-                0 => false,
-                1 => true,
-                _ => return Err(PickleError::Invalid("bad flag")),
-            },
+            Format::Ours => checks::read_flag(r)?,
             Format::Libolm => r.bool()?,
         };
         let session_keys = SessionKeys {
@@ -244,11 +257,7 @@ impl Session {
                     // not match its secret).
                     (Format::Libolm, _) | (Format::Ours, 2) => {
                         let public = Curve25519PublicKey::from_bytes(r.public_key()?);
-                        let secret = Curve25519SecretKey::from_bytes(r.array::<32>()?);
-                        SendingKey {
-                            secret,
-                            public: PublicHalf::Stored(public),
-                        }
+                        SendingKey::with_stored_public(Curve25519SecretKey::from_bytes(r.array::<32>()?), public)
                     }
                     // The public key is derived at the next message.
                     (Format::Ours, _) => SendingKey::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
@@ -263,12 +272,13 @@ impl Session {
         for _ in 0..count {
             let ratchet_key = Curve25519PublicKey::from_bytes(r.public_key()?);
             let key = r.array::<32>()?;
-            receiving.push(ReceiverChain {
-                ratchet_key,
-                chain_key: ChainKey::from_slice(key, format.read_int(r)?),
-            });
+            receiving.push((ratchet_key, ChainKey::from_slice(key, format.read_int(r)?)));
         }
-        let count = format.read_count(r, MAX_SKIPPED_MESSAGE_KEYS)?;
+        let max_skipped = match format {
+            Format::Ours => SkippedKeyLimit::PerChain.max_keys(),
+            Format::Libolm => SkippedKeyLimit::Total.max_keys(),
+        };
+        let count = format.read_count(r, max_skipped)?;
         let mut skipped = Vec::with_capacity(count);
         for _ in 0..count {
             let ratchet_key = match format {
@@ -279,40 +289,27 @@ impl Session {
                         receiving
                             .get(chain - 1)
                             .ok_or(PickleError::Invalid("a skipped key refers to a missing chain"))?
-                            .ratchet_key
+                            .0
                     }
                 },
             };
             let key = r.array::<32>()?;
-            skipped.push(SkippedMessageKey {
+            skipped.push(SkippedMessageKey::new(
                 ratchet_key,
-                message_key: MessageKey::from_bytes(key, format.read_int(r)?),
-            });
+                MessageKey::from_bytes(key, format.read_int(r)?),
+            ));
         }
-
-        let sending = match active {
-            Some((ratchet_key, chain_key)) => SendingChain::Active { ratchet_key, chain_key },
-            None => {
-                // Without a sending chain, the next message starts a step
-                // against the newest receiving chain, whose key must then be
-                // usable for a contributory exchange.
-                let newest = receiving
-                    .first()
-                    .ok_or(PickleError::Invalid("the session has no chain at all"))?;
-                if newest.ratchet_key.is_low_order() {
-                    return Err(PickleError::Invalid("a ratchet key is a low-order point"));
-                }
-                SendingChain::Inactive {
-                    their_ratchet_key: newest.ratchet_key,
-                }
-            }
+        let history = match format {
+            Format::Ours => read_history(r, &receiving)?,
+            Format::Libolm => History::unknown(receiving.len()),
         };
-        let ratchet = DoubleRatchet {
-            root_key,
-            sending,
-            receiving,
-            skipped,
-        };
+        let receiving = receiving
+            .into_iter()
+            .zip(history.chains)
+            .map(|((key, chain), count)| ReceiverChain::new(key, chain, count))
+            .collect();
+        let active = active.map(|(key, chain)| (key, chain, history.parent));
+        let ratchet = DoubleRatchet::from_stored(root_key, active, history.steps, receiving, skipped, history.limit)?;
         Ok(Session::new(
             SessionConfig::version_1(),
             session_keys,
@@ -320,6 +317,97 @@ impl Session {
             received_message,
         ))
     }
+}
+
+/// What vodozemac records beyond libolm: ratchet counts, the parent of
+/// the sending chain, and how skipped keys are limited. Our format keeps it
+/// after the skipped keys; pickles written before it was added end there.
+struct History {
+    limit: SkippedKeyLimit,
+    steps: Option<u64>,
+    parent: Option<Curve25519PublicKey>,
+    chains: Vec<Option<u64>>,
+}
+
+impl History {
+    fn unknown(chains: usize) -> Self {
+        Self {
+            limit: SkippedKeyLimit::Total,
+            steps: None,
+            parent: None,
+            chains: alloc::vec![None; chains],
+        }
+    }
+}
+
+fn write_count(w: &mut Writer, count: Option<u64>) {
+    w.varint(count.map_or(0, |count| count.saturating_add(1)));
+}
+
+fn read_count(r: &mut Reader<'_>) -> Result<Option<u64>, PickleError> {
+    Ok(r.varint()?.checked_sub(1))
+}
+
+fn write_history(w: &mut Writer, ratchet: &DoubleRatchet) {
+    // One byte: HISTORY, plus HISTORY_PER_CHAIN for vodozemac's skipped key
+    // limit, plus HISTORY_PARENT_NEWEST when the sending chain's parent is
+    // the newest receiving chain's key (as it is whenever vodozemac knows
+    // it) or HISTORY_PARENT_FOLLOWS when another key follows.
+    let newest = ratchet.receiving().first().map(|chain| chain.ratchet_key());
+    let parent = match ratchet.sending() {
+        SendingChain::Active { parent, .. } => *parent,
+        SendingChain::Inactive { .. } => None,
+    };
+    let limit = match ratchet.skipped_key_limit() {
+        SkippedKeyLimit::Total => 0,
+        SkippedKeyLimit::PerChain => HISTORY_PER_CHAIN,
+    };
+    match parent {
+        None => w.u8(HISTORY | limit),
+        Some(key) if Some(key) == newest => w.u8(HISTORY | limit | HISTORY_PARENT_NEWEST),
+        Some(key) => {
+            w.u8(HISTORY | limit | HISTORY_PARENT_FOLLOWS);
+            w.bytes(key.as_bytes());
+        }
+    }
+    write_count(w, ratchet.steps());
+    for chain in ratchet.receiving() {
+        write_count(w, chain.count());
+    }
+}
+
+fn read_history(r: &mut Reader<'_>, chains: &[(Curve25519PublicKey, ChainKey)]) -> Result<History, PickleError> {
+    if r.is_empty() {
+        return Ok(History::unknown(chains.len()));
+    }
+    let form = r.u8()?;
+    if form & HISTORY == 0 || form > HISTORY | HISTORY_PER_CHAIN | HISTORY_PARENT_FOLLOWS {
+        return Err(PickleError::Invalid("unknown session history form"));
+    }
+    let limit = if form & HISTORY_PER_CHAIN == 0 {
+        SkippedKeyLimit::Total
+    } else {
+        SkippedKeyLimit::PerChain
+    };
+    let parent = match form & (HISTORY_PARENT_NEWEST | HISTORY_PARENT_FOLLOWS) {
+        0 => None,
+        HISTORY_PARENT_NEWEST => Some(
+            chains
+                .first()
+                .ok_or(PickleError::Invalid("a parent ratchet key names a missing chain"))?
+                .0,
+        ),
+        HISTORY_PARENT_FOLLOWS => Some(Curve25519PublicKey::from_bytes(r.public_key()?)),
+        _ => return Err(PickleError::Invalid("unknown session history form")),
+    };
+    let steps = read_count(r)?;
+    let chains = (0..chains.len()).map(|_| read_count(r)).collect::<Result<_, _>>()?;
+    Ok(History {
+        limit,
+        steps,
+        parent,
+        chains,
+    })
 }
 
 #[cfg(test)]
@@ -386,14 +474,14 @@ mod tests {
         let mut session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
         let mut rng = rand::rng();
         let _ = session.encrypt_with_rng("start a sending chain", &mut rng);
-        assert!(matches!(session.ratchet.sending, SendingChain::Active { .. }));
+        assert!(matches!(session.ratchet().sending(), SendingChain::Active { .. }));
         let orphan = Curve25519PublicKey::from_bytes([0x33; 32]);
-        let on_chain = session.ratchet.receiving[0].ratchet_key;
-        for (ratchet_key, index) in [(orphan, 7), (on_chain, 3), (orphan, 8)] {
-            session.ratchet.skipped.push(SkippedMessageKey {
+        let on_chain = session.ratchet().receiving()[0].ratchet_key();
+        for (ratchet_key, index) in [(orphan, 7), (on_chain, 0), (orphan, 8)] {
+            session.push_skipped_for_tests(SkippedMessageKey::new(
                 ratchet_key,
-                message_key: MessageKey::from_bytes(&[index as u8; 32], index),
-            });
+                MessageKey::from_bytes(&[index as u8; 32], index),
+            ));
         }
         let key = [5u8; 32];
         let back = Session::from_pickle(&session.pickle_with_rng(&key, &mut rng), &key).unwrap();
@@ -410,7 +498,7 @@ mod tests {
         w.bytes(&[2; 32]);
         w.varint(0);
         w.varint(1);
-        w.bytes(&session.ratchet.receiving[0].ratchet_key.to_bytes());
+        w.bytes(&session.ratchet().receiving()[0].ratchet_key().to_bytes());
         w.bytes(&[3; 32]);
         w.varint(4);
         w.varint(1);
@@ -539,10 +627,13 @@ mod legacy_tests {
         for pickle in [v1, v2] {
             let session = Session::from_libolm_pickle(pickle, b"secret_key").unwrap();
             assert_eq!(
-                session.ratchet.root_key.as_bytes(),
+                session.ratchet().root_key().as_bytes(),
                 &unhex("49d640dc96b80176694af69fc4b8ca9fac49aecbd697d01fd8bee1ed2693b6c9")
             );
-            let SendingChain::Active { ratchet_key, chain_key } = &session.ratchet.sending else {
+            let SendingChain::Active {
+                ratchet_key, chain_key, ..
+            } = session.ratchet().sending()
+            else {
                 panic!()
             };
             assert_eq!(
@@ -550,11 +641,11 @@ mod legacy_tests {
                 unhex("f77a03eaa9b301fa7d2a5aa6b50286906de12cc96044f526dbbcb12839ad7003")
             );
             assert_eq!(
-                *ratchet_key.secret.to_bytes(),
+                *ratchet_key.secret().to_bytes(),
                 unhex("d945c6ed4c7c277117adf11fb133a7936d287afe97c0b3ac989644b4490d4f31")
             );
             assert_eq!(chain_key.index(), 0);
-            assert!(session.ratchet.receiving.is_empty() && session.ratchet.skipped.is_empty());
+            assert!(session.ratchet().receiving().is_empty() && session.ratchet().skipped().is_empty());
             assert!(!session.has_received_message());
             let keys = session.session_keys();
             assert_eq!(

@@ -5,52 +5,93 @@ use core::fmt;
 use alloc::string::String;
 
 use super::KeyError;
-use crate::encoding::base64::{base64_decode_array, base64_encode};
+use crate::encoding::base64::{base64_decode, base64_encode};
 
 /// The id under which a one-time or fallback key is published.
 ///
-/// As in libolm, ids count from 1 and one counter is shared by one-time and
-/// fallback keys. On the wire (the `signed_curve25519:<id>` key of a Matrix
-/// upload) an id is the base64 of its 4 big-endian bytes: `1` is `AAAAAQ`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyId(u32);
+/// On the wire (the `signed_curve25519:<id>` key of a Matrix upload) an id is
+/// the unpadded base64 of its big-endian bytes. Two widths exist, and an
+/// account keeps the one it has always published:
+///
+/// - libolm's: 4 bytes, ids counting from 1 on one counter shared by one-time
+///   and fallback keys (`1` is `AAAAAQ`). Accounts created here or read from
+///   libolm pickles use it.
+/// - vodozemac's: 8 bytes, ids counting from 0, with separate counters for
+///   one-time and fallback keys (`1` is `AAAAAAAAAAE`). Accounts read from
+///   vodozemac pickles use it.
+///
+/// Ids of different widths never compare equal, even with the same number.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId {
+    wide: bool,
+    value: u64,
+}
 
 impl KeyId {
-    /// The id with this number.
+    /// The libolm-width (4-byte) id with this number.
     pub const fn new(id: u32) -> Self {
-        Self(id)
+        Self {
+            wide: false,
+            value: id as u64,
+        }
+    }
+
+    /// The vodozemac-width (8-byte) id with this number.
+    pub const fn new_wide(id: u64) -> Self {
+        Self { wide: true, value: id }
     }
 
     /// The id's number.
-    pub const fn value(self) -> u32 {
-        self.0
+    pub const fn value(self) -> u64 {
+        self.value
     }
 
-    /// The id as 4 big-endian bytes.
-    pub const fn to_bytes(self) -> [u8; 4] {
-        self.0.to_be_bytes()
+    /// Whether the id is published as 8 bytes (vodozemac's width) rather
+    /// than 4 (libolm's).
+    pub const fn is_wide(self) -> bool {
+        self.wide
     }
 
-    /// The id from 4 big-endian bytes.
-    pub const fn from_bytes(bytes: [u8; 4]) -> Self {
-        Self(u32::from_be_bytes(bytes))
-    }
-
-    /// The id as published: unpadded base64 of its 4 bytes.
+    /// The id as published: unpadded base64 of its 4 or 8 big-endian bytes.
     pub fn to_base64(self) -> String {
-        base64_encode(self.to_bytes())
+        if self.wide {
+            base64_encode(self.value.to_be_bytes())
+        } else {
+            // `new` is the only way to make a narrow id, so the value fits.
+            base64_encode((self.value as u32).to_be_bytes())
+        }
     }
 
-    /// Parses a published id.
+    /// Parses a published id of either width.
     pub fn from_base64(input: &str) -> Result<Self, KeyError> {
-        let bytes = base64_decode_array::<4>(input).map_err(|e| KeyError::from_fixed("key id", 4, e))?;
-        Ok(Self::from_bytes(*bytes))
+        let bytes = base64_decode(input)?;
+        if let Ok(narrow) = <[u8; 4]>::try_from(bytes.as_slice()) {
+            Ok(Self::new(u32::from_be_bytes(narrow)))
+        } else if let Ok(wide) = <[u8; 8]>::try_from(bytes.as_slice()) {
+            Ok(Self::new_wide(u64::from_be_bytes(wide)))
+        } else {
+            Err(KeyError::InvalidKeyLength {
+                key_type: "key id (4 or 8 bytes)",
+                expected: 8,
+                length: bytes.len(),
+            })
+        }
     }
 }
 
 impl From<u32> for KeyId {
     fn from(id: u32) -> Self {
-        Self(id)
+        Self::new(id)
+    }
+}
+
+impl fmt::Debug for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.wide {
+            write!(f, "KeyId({}, wide)", self.value)
+        } else {
+            write!(f, "KeyId({})", self.value)
+        }
     }
 }
 
@@ -71,7 +112,15 @@ mod tests {
         assert_eq!(KeyId::new(4).to_base64(), "AAAABA");
         assert_eq!(KeyId::from_base64("AAAAAw").unwrap(), KeyId::new(3));
         assert_eq!(KeyId::from_base64("AAAAAw==").unwrap(), KeyId::new(3));
-        assert!(KeyId::from_base64("AAAAAAAAAAE").is_err());
         assert!(KeyId::from_base64("").is_err());
+        assert!(KeyId::from_base64("AAAAAAA").is_err());
+    }
+
+    #[test]
+    fn vodozemac_encoding() {
+        assert_eq!(KeyId::new_wide(0).to_base64(), "AAAAAAAAAAA");
+        assert_eq!(KeyId::new_wide(7).to_base64(), "AAAAAAAAAAc");
+        assert_eq!(KeyId::from_base64("AAAAAAAAAAE").unwrap(), KeyId::new_wide(1));
+        assert_ne!(KeyId::new_wide(1), KeyId::new(1));
     }
 }

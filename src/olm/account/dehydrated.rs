@@ -32,7 +32,7 @@ use chacha20poly1305::{
 use rand::CryptoRng;
 use zeroize::Zeroizing;
 
-use super::{Account, FallbackKeys, MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
+use super::{Account, FallbackKeys, KeyIds, OneTimeKey, OneTimeKeys, VODOZEMAC_ONE_TIME_KEY_CAPACITY};
 use crate::{
     Curve25519Keypair, Curve25519SecretKey, Ed25519Keypair, Ed25519SecretKey, KeyId,
     encoding::{
@@ -184,10 +184,10 @@ impl Account {
     /// The payload in vodozemac's version 1 layout, wiped when dropped.
     fn dehydrated_payload(&self) -> Result<Zeroizing<Vec<u8>>, DehydratedDeviceError> {
         let seed = self.signing_key.seed().ok_or(DehydratedDeviceError::InvalidAccount)?;
-        let mut one_time_keys: Vec<&OneTimeKey> = self.one_time_keys.keys.iter().collect();
-        one_time_keys.sort_by_key(|k| k.id);
+        let mut one_time_keys: Vec<&OneTimeKey> = self.one_time_keys.iter().collect();
+        one_time_keys.sort_by_key(|k| k.id());
         one_time_keys.truncate(MAX_PAYLOAD_KEYS);
-        let fallback_key = self.fallback_keys.current.as_ref();
+        let fallback_key = self.fallback_keys.current();
 
         let length = 4 + 32 + 32 + 4 + 32 * one_time_keys.len() + 1 + 32;
         // Allocated once at full size, so no copy is left behind by growth.
@@ -198,12 +198,12 @@ impl Account {
         // At most 65535 keys, so the count fits.
         payload.extend_from_slice(&(one_time_keys.len() as u32).to_be_bytes());
         for key in one_time_keys {
-            payload.extend_from_slice(key.key.secret.to_bytes().as_slice());
+            payload.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
         }
         match fallback_key {
             Some(key) => {
                 payload.push(1);
-                payload.extend_from_slice(key.key.secret.to_bytes().as_slice());
+                payload.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
             }
             None => payload.push(0),
         }
@@ -227,29 +227,28 @@ impl Account {
         if count as usize > MAX_PAYLOAD_KEYS {
             return Err(DehydratedDeviceError::Invalid("more than 65535 one-time keys"));
         }
+        // A restored device numbers its keys as vodozemac does (8-byte ids
+        // from 0 in payload order, its fallback key id 0 on its own counter).
         // Keys beyond the store's capacity would be evicted oldest first as
         // they are inserted; skip them without deriving their public keys.
-        let skipped = (count as usize).saturating_sub(MAX_ONE_TIME_KEYS);
+        let capacity = VODOZEMAC_ONE_TIME_KEY_CAPACITY;
+        let skipped = (count as usize).saturating_sub(capacity);
         let mut one_time_keys = OneTimeKeys::default();
         for position in 0..count {
             let secret = r.array::<32>()?;
             if (position as usize) < skipped {
                 continue;
             }
-            one_time_keys.insert(OneTimeKey {
-                id: KeyId::new(position),
-                published: true,
-                key: Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(secret)),
-            });
+            let key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(secret));
+            one_time_keys.insert(OneTimeKey::new(KeyId::new_wide(position.into()), true, key), capacity);
         }
 
         let fallback_key = match r.array::<1>()? {
             [0] => None,
-            [1] => Some(OneTimeKey {
-                id: KeyId::new(0),
-                published: true,
-                key: Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?)),
-            }),
+            [1] => {
+                let key = Curve25519Keypair::from_secret(Curve25519SecretKey::from_bytes(r.array::<32>()?));
+                Some(OneTimeKey::new(KeyId::new_wide(0), true, key))
+            }
             _ => {
                 return Err(DehydratedDeviceError::Invalid(
                     "the fallback-key flag is neither 0 nor 1",
@@ -263,12 +262,11 @@ impl Account {
             signing_key,
             identity_key,
             one_time_keys,
-            fallback_keys: FallbackKeys {
-                current: fallback_key,
-                previous: None,
+            fallback_keys: FallbackKeys::new(fallback_key, None),
+            key_ids: KeyIds::Vodozemac {
+                next_one_time: count.into(),
+                next_fallback: 1,
             },
-            // The next key gets id `count`; for an empty list that wraps to 0.
-            last_key_id: count.wrapping_sub(1),
         })
     }
 }
@@ -310,9 +308,8 @@ mod tests {
     fn public_keys(account: &Account) -> Vec<(KeyId, Curve25519PublicKey, bool)> {
         let mut keys: Vec<_> = account
             .one_time_keys
-            .keys
             .iter()
-            .map(|k| (k.id, k.key.public, k.published))
+            .map(|k| (k.id(), k.public_key(), k.is_published()))
             .collect();
         keys.sort_by_key(|k| k.0);
         keys
@@ -331,26 +328,26 @@ mod tests {
             let expected: Vec<_> = public_keys(&original)
                 .into_iter()
                 .enumerate()
-                .map(|(i, (_, key, _))| (KeyId::new(i as u32), key, true))
+                .map(|(i, (_, key, _))| (KeyId::new_wide(i as u64), key, true))
                 .collect();
             assert_eq!(public_keys(&restored), expected);
             assert!(restored.one_time_keys().is_empty(), "all restored keys are published");
-            match (&restored.fallback_keys.current, &original.fallback_keys.current) {
+            match (restored.fallback_keys.current(), original.fallback_keys.current()) {
                 (Some(r), Some(o)) => {
-                    assert_eq!(r.key.public, o.key.public);
-                    assert_eq!(r.id, KeyId::new(0));
-                    assert!(r.published);
+                    assert_eq!(r.public_key(), o.public_key());
+                    assert_eq!(r.id(), KeyId::new_wide(0));
+                    assert!(r.is_published());
                 }
                 (None, None) => {}
                 _ => panic!("fallback key not restored"),
             }
-            assert!(restored.fallback_keys.previous.is_none());
+            assert!(restored.fallback_keys.previous().is_none());
             // Key ids continue after the restored ones.
             let mut restored = restored;
             restored.generate_one_time_keys_with_rng(1, &mut rng);
             assert_eq!(
                 restored.one_time_keys().keys().copied().collect::<Vec<_>>(),
-                [KeyId::new(count as u32)]
+                [KeyId::new_wide(count as u64)]
             );
         }
     }
@@ -364,19 +361,18 @@ mod tests {
         expected.extend_from_slice(account.identity_key.secret.to_bytes().as_slice());
         expected.extend_from_slice(account.signing_key.seed().unwrap().to_bytes().as_slice());
         expected.extend_from_slice(&[0, 0, 0, 2]);
-        let mut keys: Vec<_> = account.one_time_keys.keys.iter().collect();
-        keys.sort_by_key(|k| k.id);
+        let mut keys: Vec<_> = account.one_time_keys.iter().collect();
+        keys.sort_by_key(|k| k.id());
         for key in keys {
-            expected.extend_from_slice(key.key.secret.to_bytes().as_slice());
+            expected.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
         }
         expected.push(1);
         expected.extend_from_slice(
             account
                 .fallback_keys
-                .current
-                .as_ref()
+                .current()
                 .unwrap()
-                .key
+                .keypair()
                 .secret
                 .to_bytes()
                 .as_slice(),
@@ -525,21 +521,33 @@ mod tests {
         let account = account(&mut rng, 0, false);
         let mut payload = account.dehydrated_payload().unwrap().to_vec();
         payload.truncate(68);
-        let secrets: Vec<[u8; 32]> = (0..150u8).map(|i| [i; 32]).collect();
-        payload.extend_from_slice(&150u32.to_be_bytes());
-        for secret in &secrets {
-            payload.extend_from_slice(secret);
+        let count = VODOZEMAC_ONE_TIME_KEY_CAPACITY as u32 + 50;
+        let secret = |i: u32| {
+            let mut bytes = [0u8; 32];
+            bytes[..4].copy_from_slice(&i.to_be_bytes());
+            bytes[31] = 1;
+            bytes
+        };
+        payload.extend_from_slice(&count.to_be_bytes());
+        for i in 0..count {
+            payload.extend_from_slice(&secret(i));
         }
         payload.push(0);
         let restored = Account::from_dehydrated_payload(&payload).unwrap();
-        assert_eq!(restored.stored_one_time_key_count(), MAX_ONE_TIME_KEYS);
+        assert_eq!(restored.stored_one_time_key_count(), VODOZEMAC_ONE_TIME_KEY_CAPACITY);
         let kept = public_keys(&restored);
-        assert_eq!(kept.first().unwrap().0, KeyId::new(50));
-        assert_eq!(kept.last().unwrap().0, KeyId::new(149));
+        assert_eq!(kept.first().unwrap().0, KeyId::new_wide(50));
+        assert_eq!(kept.last().unwrap().0, KeyId::new_wide(u64::from(count) - 1));
         assert_eq!(
             kept.last().unwrap().1,
-            Curve25519SecretKey::from_bytes(&[149; 32]).public_key()
+            Curve25519SecretKey::from_bytes(&secret(count - 1)).public_key()
         );
-        assert_eq!(restored.last_key_id, 149);
+        assert_eq!(
+            restored.key_ids,
+            KeyIds::Vodozemac {
+                next_one_time: count.into(),
+                next_fallback: 1
+            }
+        );
     }
 }

@@ -11,11 +11,28 @@ use crate::{Curve25519PublicKey, KeyId};
 
 #[derive(Debug, Default)]
 pub(crate) struct FallbackKeys {
-    pub(crate) current: Option<OneTimeKey>,
-    pub(crate) previous: Option<OneTimeKey>,
+    current: Option<OneTimeKey>,
+    previous: Option<OneTimeKey>,
 }
 
 impl FallbackKeys {
+    pub(crate) fn new(current: Option<OneTimeKey>, previous: Option<OneTimeKey>) -> Self {
+        Self { current, previous }
+    }
+
+    pub(crate) fn current(&self) -> Option<&OneTimeKey> {
+        self.current.as_ref()
+    }
+
+    pub(crate) fn previous(&self) -> Option<&OneTimeKey> {
+        self.previous.as_ref()
+    }
+
+    /// The current key, then the previous one, each if present.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &OneTimeKey> {
+        [&self.current, &self.previous].into_iter().flatten()
+    }
+
     /// Makes `key` current; the current one becomes the previous one, and the
     /// old previous key is returned.
     pub(crate) fn rotate(&mut self, key: OneTimeKey) -> Option<OneTimeKey> {
@@ -27,14 +44,14 @@ impl FallbackKeys {
     pub(crate) fn unpublished(&self) -> BTreeMap<KeyId, Curve25519PublicKey> {
         self.current
             .iter()
-            .filter(|k| !k.published)
-            .map(|k| (k.id, k.key.public))
+            .filter(|k| !k.is_published())
+            .map(|k| (k.id(), k.public_key()))
             .collect()
     }
 
     pub(crate) fn mark_as_published(&mut self) {
         if let Some(key) = &mut self.current {
-            key.published = true;
+            key.mark_as_published();
         }
     }
 
@@ -44,9 +61,6 @@ impl FallbackKeys {
 
     /// The current or previous key with exactly these public bytes.
     pub(crate) fn get(&self, public_key: &Curve25519PublicKey) -> Option<&OneTimeKey> {
-        [&self.current, &self.previous]
-            .into_iter()
-            .flatten()
-            .find(|k| &k.key.public == public_key)
+        self.iter().find(|k| &k.public_key() == public_key)
     }
 }

@@ -43,8 +43,8 @@ impl Account {
     /// means the account holds no such key.
     pub fn remove_one_time_key(&mut self, public_key: Curve25519PublicKey) -> Option<KeyId> {
         match self.one_time_keys.remove(&public_key) {
-            Some(removed) => Some(removed.id),
-            None => self.fallback_keys.get(&public_key).map(|key| key.id),
+            Some(removed) => Some(removed.id()),
+            None => self.fallback_keys.get(&public_key).map(|key| key.id()),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod dehydrated;
 mod fallback_keys;
+mod key_ids;
 #[cfg(feature = "libolm-compat")]
 mod libolm_compat;
 mod one_time_keys;
@@ -11,7 +12,9 @@ use core::fmt;
 
 pub use dehydrated::{DehydratedDeviceError, DehydratedDeviceResult};
 pub(crate) use fallback_keys::FallbackKeys;
-pub(crate) use one_time_keys::{MAX_ONE_TIME_KEYS, OneTimeKey, OneTimeKeys};
+pub(crate) use key_ids::KeyIds;
+pub use key_ids::{LIBOLM_ONE_TIME_KEY_CAPACITY, VODOZEMAC_ONE_TIME_KEY_CAPACITY};
+pub(crate) use one_time_keys::{OneTimeKey, OneTimeKeys};
 use rand::CryptoRng;
 
 use super::{
@@ -22,7 +25,13 @@ use super::{
 };
 use crate::{
     Curve25519Keypair, Curve25519PublicKey, Ed25519Keypair, Ed25519PublicKey, Ed25519Signature, KeyError, KeyId,
+    pickle::PickleError,
 };
+
+/// How many one-time keys a client should keep published on the server:
+/// vodozemac's `max_number_of_one_time_keys`, half of libolm's store, so
+/// that new keys can be made before published ones are dropped.
+pub const PUBLISHED_ONE_TIME_KEYS: usize = 50;
 
 /// A device's two public identity keys, as published in its device keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,13 +68,11 @@ pub struct InboundCreationResult {
 ///
 /// Wiped on drop: every secret it holds is.
 pub struct Account {
-    pub(crate) signing_key: Ed25519Keypair,
-    pub(crate) identity_key: Curve25519Keypair,
-    pub(crate) one_time_keys: OneTimeKeys,
-    pub(crate) fallback_keys: FallbackKeys,
-    /// The last key id given out; ids count from 1 (libolm's
-    /// `next_one_time_key_id`, which it pre-increments).
-    pub(crate) last_key_id: u32,
+    signing_key: Ed25519Keypair,
+    identity_key: Curve25519Keypair,
+    one_time_keys: OneTimeKeys,
+    fallback_keys: FallbackKeys,
+    key_ids: KeyIds,
 }
 
 impl Account {
@@ -86,9 +93,70 @@ impl Account {
                 identity_key,
                 one_time_keys: OneTimeKeys::default(),
                 fallback_keys: FallbackKeys::default(),
-                last_key_id: 0,
+                key_ids: KeyIds::Libolm { last: 0 },
             }
         })
+    }
+
+    /// An account from stored state, as every pickle format reads it; the
+    /// checks that all formats share are made here. One-time keys are
+    /// newest first. A key whose id the counters would hand out again, two
+    /// keys with one id, or more keys than the scheme stores make the
+    /// account invalid rather than one that would reuse an id.
+    pub(crate) fn from_stored(
+        signing_key: Ed25519Keypair,
+        identity_key: Curve25519Keypair,
+        one_time_keys: Vec<OneTimeKey>,
+        fallback_keys: FallbackKeys,
+        key_ids: KeyIds,
+    ) -> Result<Self, PickleError> {
+        if one_time_keys.len() > key_ids.capacity() {
+            return Err(PickleError::Invalid("more one-time keys than the account stores"));
+        }
+        if !one_time_keys.iter().all(|k| key_ids.has_issued(k.id(), false))
+            || !fallback_keys.iter().all(|k| key_ids.has_issued(k.id(), true))
+        {
+            return Err(PickleError::Invalid(
+                "a key's id is not below the key id counter, so a new key would reuse it",
+            ));
+        }
+        let mut ids: Vec<KeyId> = one_time_keys.iter().map(OneTimeKey::id).collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|pair| pair.first() == pair.last()) {
+            return Err(PickleError::Invalid("two one-time keys share an id"));
+        }
+        Ok(Self {
+            signing_key,
+            identity_key,
+            one_time_keys: OneTimeKeys::from_keys(one_time_keys),
+            fallback_keys,
+            key_ids,
+        })
+    }
+
+    /// The Ed25519 key pair, for the pickle formats.
+    pub(crate) fn signing_keypair(&self) -> &Ed25519Keypair {
+        &self.signing_key
+    }
+
+    /// The Curve25519 identity key pair, for the pickle formats.
+    pub(crate) fn identity_keypair(&self) -> &Curve25519Keypair {
+        &self.identity_key
+    }
+
+    /// The stored one-time keys, newest first.
+    pub(crate) fn stored_one_time_keys(&self) -> &OneTimeKeys {
+        &self.one_time_keys
+    }
+
+    /// The current and previous fallback keys.
+    pub(crate) fn stored_fallback_keys(&self) -> &FallbackKeys {
+        &self.fallback_keys
+    }
+
+    /// The key id counters.
+    pub(crate) fn key_ids(&self) -> KeyIds {
+        self.key_ids
     }
 
     /// Both public identity keys.
@@ -115,11 +183,26 @@ impl Account {
         crate::stack::scrubbed(|| self.signing_key.sign(message.as_ref()))
     }
 
-    /// How many one-time keys the account can store (100, as in libolm).
-    /// Publishing at most half of them leaves room to generate more before
-    /// published ones are dropped.
+    /// How many one-time keys to keep published on the server:
+    /// [`PUBLISHED_ONE_TIME_KEYS`] (50, as vodozemac says). The account
+    /// stores more ([`one_time_key_capacity`](Self::one_time_key_capacity)),
+    /// so that new keys can be made before published ones are dropped.
     pub fn max_number_of_one_time_keys(&self) -> usize {
-        MAX_ONE_TIME_KEYS
+        PUBLISHED_ONE_TIME_KEYS
+    }
+
+    /// How many one-time keys the account stores before it drops the oldest:
+    /// [`LIBOLM_ONE_TIME_KEY_CAPACITY`] (100) for accounts created here or
+    /// read from libolm, [`VODOZEMAC_ONE_TIME_KEY_CAPACITY`] (5000) for
+    /// accounts read from vodozemac.
+    pub fn one_time_key_capacity(&self) -> usize {
+        self.key_ids.capacity()
+    }
+
+    /// Whether the account publishes vodozemac's 8-byte key ids (it was read
+    /// from a vodozemac pickle) rather than libolm's 4-byte ones.
+    pub fn uses_wide_key_ids(&self) -> bool {
+        matches!(self.key_ids, KeyIds::Vodozemac { .. })
     }
 
     /// How many one-time keys the account holds, published or not.
@@ -143,15 +226,16 @@ impl Account {
     ) -> OneTimeKeyGenerationResult {
         crate::stack::scrubbed(|| {
             let mut result = OneTimeKeyGenerationResult::default();
+            let capacity = self.key_ids.capacity();
             for _ in 0..count {
-                let key = OneTimeKey {
-                    id: self.next_key_id(),
-                    published: false,
-                    key: Curve25519Keypair::new_with_rng(rng),
-                };
-                result.created.push(key.key.public);
-                if let Some(removed) = self.one_time_keys.insert(key) {
-                    result.removed.push(removed.key.public);
+                let key = OneTimeKey::new(
+                    self.key_ids.next_one_time(),
+                    false,
+                    Curve25519Keypair::new_with_rng(rng),
+                );
+                result.created.push(key.public_key());
+                if let Some(removed) = self.one_time_keys.insert(key, capacity) {
+                    result.removed.push(removed.public_key());
                 }
             }
             result
@@ -183,12 +267,12 @@ impl Account {
         rng: &mut R,
     ) -> Option<Curve25519PublicKey> {
         crate::stack::scrubbed(|| {
-            let key = OneTimeKey {
-                id: self.next_key_id(),
-                published: false,
-                key: Curve25519Keypair::new_with_rng(rng),
-            };
-            self.fallback_keys.rotate(key).map(|removed| removed.key.public)
+            let key = OneTimeKey::new(
+                self.key_ids.next_fallback(),
+                false,
+                Curve25519Keypair::new_with_rng(rng),
+            );
+            self.fallback_keys.rotate(key).map(|removed| removed.public_key())
         })
     }
 
@@ -201,7 +285,7 @@ impl Account {
     /// `olm_account_fallback_key`). Clients upload only
     /// [`fallback_key`](Self::fallback_key)'s.
     pub fn current_fallback_key(&self) -> Option<(KeyId, Curve25519PublicKey)> {
-        self.fallback_keys.current.as_ref().map(|k| (k.id, k.key.public))
+        self.fallback_keys.current().map(|k| (k.id(), k.public_key()))
     }
 
     /// Forgets the previous fallback key, once sessions made with it are no
@@ -301,7 +385,7 @@ impl Account {
 
         let (root_key, chain_key) = shared_secret::bob(
             &self.identity_key.secret,
-            &one_time_key.key.secret,
+            &one_time_key.keypair().secret,
             &session_keys.identity_key,
             &session_keys.base_key,
         )?;
@@ -311,11 +395,6 @@ impl Account {
         }
         let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
         Ok(Session::new(SessionConfig::version_1(), session_keys, ratchet, false))
-    }
-
-    fn next_key_id(&mut self) -> KeyId {
-        self.last_key_id = self.last_key_id.wrapping_add(1);
-        KeyId::new(self.last_key_id)
     }
 }
 

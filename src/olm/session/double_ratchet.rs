@@ -16,6 +16,7 @@ use super::{
 use crate::{
     Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey,
     olm::{DecryptionError, messages::Message},
+    pickle::PickleError,
 };
 
 /// How many receiving chains a session keeps, oldest dropped first (libolm's
@@ -27,8 +28,8 @@ pub(crate) const MAX_RECEIVING_CHAINS: usize = 5;
 /// it at its next message rather than when it is loaded (a scalar
 /// multiplication that loading sessions to decrypt would pay for nothing).
 pub(crate) struct SendingKey {
-    pub(crate) secret: Curve25519SecretKey,
-    pub(crate) public: PublicHalf,
+    secret: Curve25519SecretKey,
+    public: PublicHalf,
 }
 
 /// What is known of a sending key's public half.
@@ -54,6 +55,24 @@ impl SendingKey {
     }
 
     /// The public key, derived now if it was not known.
+    /// A key whose public half was stored beside it (libolm keeps it so)
+    /// and is kept as stored, unchecked.
+    pub(crate) fn with_stored_public(secret: Curve25519SecretKey, public: Curve25519PublicKey) -> Self {
+        Self {
+            secret,
+            public: PublicHalf::Stored(public),
+        }
+    }
+
+    pub(crate) fn secret(&self) -> &Curve25519SecretKey {
+        &self.secret
+    }
+
+    /// How the public half is known.
+    pub(crate) fn public_half(&self) -> PublicHalf {
+        self.public
+    }
+
     pub(crate) fn public_key(&self) -> Curve25519PublicKey {
         match self.public {
             PublicHalf::Derived(public) | PublicHalf::Stored(public) => public,
@@ -82,10 +101,13 @@ impl From<Curve25519Keypair> for SendingKey {
 
 /// Our side of the current ratchet step.
 pub(crate) enum SendingChain {
-    /// We have a ratchet key and a chain to send on.
     Active {
         ratchet_key: SendingKey,
         chain_key: ChainKey,
+        /// The ratchet key of theirs this chain answers (vodozemac's
+        /// `parent_ratchet_key`); none for a session's first chain and for
+        /// chains read from libolm, which does not record it.
+        parent: Option<Curve25519PublicKey>,
     },
     /// We have received on a new chain since we last sent: the next message
     /// starts a new step against this key of theirs.
@@ -94,12 +116,37 @@ pub(crate) enum SendingChain {
 
 /// The state of the double ratchet.
 pub(crate) struct DoubleRatchet {
-    pub(crate) root_key: RootKey,
-    pub(crate) sending: SendingChain,
+    root_key: RootKey,
+    sending: SendingChain,
+    /// How many ratchet steps the session has taken (vodozemac's
+    /// `ratchet_count` of its sending ratchet), if known.
+    steps: Option<u64>,
     /// Newest first.
-    pub(crate) receiving: Vec<ReceiverChain>,
+    receiving: Vec<ReceiverChain>,
     /// Newest first.
-    pub(crate) skipped: Vec<SkippedMessageKey>,
+    skipped: Vec<SkippedMessageKey>,
+    limit: SkippedKeyLimit,
+}
+
+/// How many skipped message keys a session keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SkippedKeyLimit {
+    /// libolm's: 40 in all, oldest dropped first. Sessions made here and
+    /// read from libolm use it.
+    Total,
+    /// vodozemac's: 40 per receiving chain (so up to 200), the chain's
+    /// oldest dropped first. Sessions read from vodozemac keep it.
+    PerChain,
+}
+
+impl SkippedKeyLimit {
+    /// The most keys a session under this limit can hold.
+    pub(crate) fn max_keys(self) -> usize {
+        match self {
+            Self::Total => MAX_SKIPPED_MESSAGE_KEYS,
+            Self::PerChain => MAX_SKIPPED_MESSAGE_KEYS * MAX_RECEIVING_CHAINS,
+        }
+    }
 }
 
 impl DoubleRatchet {
@@ -111,9 +158,12 @@ impl DoubleRatchet {
             sending: SendingChain::Active {
                 ratchet_key: ratchet_key.into(),
                 chain_key,
+                parent: None,
             },
+            steps: Some(0),
             receiving: Vec::new(),
             skipped: Vec::new(),
+            limit: SkippedKeyLimit::Total,
         }
     }
 
@@ -126,12 +176,104 @@ impl DoubleRatchet {
         Self {
             root_key,
             sending: SendingChain::Inactive { their_ratchet_key },
-            receiving: alloc::vec![ReceiverChain {
-                ratchet_key: their_ratchet_key,
-                chain_key
-            }],
+            steps: Some(0),
+            receiving: alloc::vec![ReceiverChain::new(their_ratchet_key, chain_key, Some(0))],
             skipped: Vec::new(),
+            limit: SkippedKeyLimit::Total,
         }
+    }
+
+    /// A ratchet from stored state, as every pickle format reads it, with
+    /// the checks they share. `sending` is `None` when the session has no
+    /// sending chain: the next message then starts a step against the
+    /// newest receiving chain, whose key must allow a contributory
+    /// exchange. Chains and skipped keys are newest first.
+    pub(crate) fn from_stored(
+        root_key: RootKey,
+        sending: Option<(SendingKey, ChainKey, Option<Curve25519PublicKey>)>,
+        steps: Option<u64>,
+        receiving: Vec<ReceiverChain>,
+        skipped: Vec<SkippedMessageKey>,
+        limit: SkippedKeyLimit,
+    ) -> Result<Self, PickleError> {
+        if receiving.len() > MAX_RECEIVING_CHAINS {
+            return Err(PickleError::Invalid("more than five receiving chains"));
+        }
+        if skipped.len() > limit.max_keys() {
+            return Err(PickleError::Invalid("more skipped message keys than the session keeps"));
+        }
+        for (i, chain) in receiving.iter().enumerate() {
+            let key = chain.ratchet_key();
+            if receiving.iter().skip(i + 1).any(|other| other.ratchet_key() == key) {
+                return Err(PickleError::Invalid("two receiving chains share a ratchet key"));
+            }
+            let mut on_chain = skipped.iter().filter(|k| k.ratchet_key() == key).peekable();
+            if limit == SkippedKeyLimit::PerChain && on_chain.clone().count() > MAX_SKIPPED_MESSAGE_KEYS {
+                return Err(PickleError::Invalid("more than 40 skipped message keys on one chain"));
+            }
+            if on_chain.any(|k| k.message_key().index() >= chain.chain_key().index()) {
+                return Err(PickleError::Invalid(
+                    "a skipped message key is not behind its chain's index",
+                ));
+            }
+        }
+        let sending = match sending {
+            Some((ratchet_key, chain_key, parent)) => SendingChain::Active {
+                ratchet_key,
+                chain_key,
+                parent,
+            },
+            None => {
+                let newest = receiving
+                    .first()
+                    .ok_or(PickleError::Invalid("the session has no chain at all"))?;
+                if newest.ratchet_key().is_low_order() {
+                    return Err(PickleError::Invalid("a ratchet key is a low-order point"));
+                }
+                SendingChain::Inactive {
+                    their_ratchet_key: newest.ratchet_key(),
+                }
+            }
+        };
+        Ok(Self {
+            root_key,
+            sending,
+            steps,
+            receiving,
+            skipped,
+            limit,
+        })
+    }
+
+    pub(crate) fn root_key(&self) -> &RootKey {
+        &self.root_key
+    }
+
+    pub(crate) fn sending(&self) -> &SendingChain {
+        &self.sending
+    }
+
+    pub(crate) fn steps(&self) -> Option<u64> {
+        self.steps
+    }
+
+    /// The receiving chains, newest first.
+    pub(crate) fn receiving(&self) -> &[ReceiverChain] {
+        &self.receiving
+    }
+
+    /// The skipped message keys, newest first.
+    pub(crate) fn skipped(&self) -> &[SkippedMessageKey] {
+        &self.skipped
+    }
+
+    pub(crate) fn skipped_key_limit(&self) -> SkippedKeyLimit {
+        self.limit
+    }
+
+    #[cfg(test)]
+    pub(crate) fn push_skipped_for_tests(&mut self, key: SkippedMessageKey) {
+        self.skipped.push(key);
     }
 
     /// Whether the next message draws randomness (a new ratchet key).
@@ -141,7 +283,9 @@ impl DoubleRatchet {
 
     pub(crate) fn encrypt<R: CryptoRng + ?Sized>(&mut self, plaintext: &[u8], rng: &mut R) -> Message {
         match &mut self.sending {
-            SendingChain::Active { ratchet_key, chain_key } => {
+            SendingChain::Active {
+                ratchet_key, chain_key, ..
+            } => {
                 let public = ratchet_key.cached_public_key();
                 chain_key.next_message_key().encrypt(public, plaintext)
             }
@@ -158,7 +302,9 @@ impl DoubleRatchet {
                 self.sending = SendingChain::Active {
                     ratchet_key: ratchet_key.into(),
                     chain_key,
+                    parent: Some(*their_ratchet_key),
                 };
+                self.steps = self.steps.map(|steps| steps + 1);
                 message
             }
         }
@@ -167,16 +313,19 @@ impl DoubleRatchet {
     pub(crate) fn decrypt(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
         let ratchet_key = message.ratchet_key();
         let index = message.chain_index();
-        let chain = self.receiving.iter().position(|chain| chain.ratchet_key == ratchet_key);
+        let chain = self
+            .receiving
+            .iter()
+            .position(|chain| chain.ratchet_key() == ratchet_key);
 
         match chain.and_then(|position| self.receiving.get(position).map(|chain| (position, chain))) {
-            Some((_, chain)) if index < chain.chain_key.index() => self.decrypt_skipped(message),
+            Some((_, chain)) if index < chain.chain_key().index() => self.decrypt_skipped(message),
             Some((position, chain)) => {
-                let advance = ChainAdvance::compute(&chain.chain_key, index)?;
+                let advance = ChainAdvance::compute(chain.chain_key(), index)?;
                 let plaintext = advance.message_key.decrypt(message)?;
                 self.store_skipped(ratchet_key, advance.skipped);
                 if let Some(chain) = self.receiving.get_mut(position) {
-                    chain.chain_key = advance.next;
+                    chain.set_chain_key(advance.next);
                 }
                 Ok(plaintext)
             }
@@ -192,13 +341,13 @@ impl DoubleRatchet {
         let position = self
             .skipped
             .iter()
-            .position(|skipped| skipped.message_key.index() == index && skipped.ratchet_key == ratchet_key)
+            .position(|skipped| skipped.message_key().index() == index && skipped.ratchet_key() == ratchet_key)
             .ok_or(DecryptionError::MissingMessageKey(index))?;
         let plaintext = self
             .skipped
             .get(position)
             .ok_or(DecryptionError::MissingMessageKey(index))?
-            .message_key
+            .message_key()
             .decrypt(message)?;
         self.skipped.remove(position);
         Ok(plaintext)
@@ -219,7 +368,7 @@ impl DoubleRatchet {
             return Err(DecryptionError::TooBigMessageGap(index, 0));
         }
         let shared = ratchet_key
-            .secret
+            .secret()
             .diffie_hellman(&their_ratchet_key)
             .map_err(|_| DecryptionError::NonContributoryKey)?;
         let (root_key, chain_key) = self.root_key.advance(&shared);
@@ -228,14 +377,17 @@ impl DoubleRatchet {
 
         self.root_key = root_key;
         self.sending = SendingChain::Inactive { their_ratchet_key };
-        self.receiving.insert(
-            0,
-            ReceiverChain {
-                ratchet_key: their_ratchet_key,
-                chain_key: advance.next,
-            },
-        );
-        self.receiving.truncate(MAX_RECEIVING_CHAINS);
+        self.steps = self.steps.map(|steps| steps + 1);
+        self.receiving
+            .insert(0, ReceiverChain::new(their_ratchet_key, advance.next, self.steps));
+        if self.receiving.len() > MAX_RECEIVING_CHAINS {
+            let dropped = self.receiving.pop().map(|chain| chain.ratchet_key());
+            // vodozemac keeps skipped keys inside their chain, so they go
+            // with it; libolm keeps them apart, and so they stay.
+            if self.limit == SkippedKeyLimit::PerChain {
+                self.skipped.retain(|k| Some(k.ratchet_key()) != dropped);
+            }
+        }
         self.store_skipped(their_ratchet_key, advance.skipped);
         Ok(plaintext)
     }
@@ -249,13 +401,22 @@ impl DoubleRatchet {
         let mut skipped: Vec<SkippedMessageKey> = keys
             .into_iter()
             .rev()
-            .map(|message_key| SkippedMessageKey {
-                ratchet_key,
-                message_key,
-            })
+            .map(|message_key| SkippedMessageKey::new(ratchet_key, message_key))
             .collect();
         skipped.append(&mut self.skipped);
-        skipped.truncate(MAX_SKIPPED_MESSAGE_KEYS);
+        match self.limit {
+            SkippedKeyLimit::Total => skipped.truncate(MAX_SKIPPED_MESSAGE_KEYS),
+            SkippedKeyLimit::PerChain => {
+                let mut on_chain = 0;
+                skipped.retain(|k| {
+                    if k.ratchet_key() != ratchet_key {
+                        return true;
+                    }
+                    on_chain += 1;
+                    on_chain <= MAX_SKIPPED_MESSAGE_KEYS
+                });
+            }
+        }
         self.skipped = skipped;
     }
 }

@@ -10,10 +10,12 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 pub(crate) use chain_key::ChainKey;
-pub(crate) use double_ratchet::{DoubleRatchet, MAX_RECEIVING_CHAINS, PublicHalf, SendingChain, SendingKey};
+pub(crate) use double_ratchet::{
+    DoubleRatchet, MAX_RECEIVING_CHAINS, PublicHalf, SendingChain, SendingKey, SkippedKeyLimit,
+};
 pub(crate) use message_key::MessageKey;
 use rand::CryptoRng;
-pub(crate) use receiver_chain::{MAX_SKIPPED_MESSAGE_KEYS, ReceiverChain, SkippedMessageKey};
+pub(crate) use receiver_chain::{ReceiverChain, SkippedMessageKey};
 pub(crate) use root_key::RootKey;
 
 use super::{
@@ -28,10 +30,10 @@ use super::{
 /// Until it has decrypted a message from the other side it sends pre-key
 /// messages, so that the other side can create its half.
 pub struct Session {
-    pub(crate) session_keys: SessionKeys,
-    pub(crate) received_message: bool,
-    pub(crate) ratchet: DoubleRatchet,
-    pub(crate) config: SessionConfig,
+    session_keys: SessionKeys,
+    received_message: bool,
+    ratchet: DoubleRatchet,
+    config: SessionConfig,
 }
 
 impl Session {
@@ -92,22 +94,32 @@ impl Session {
     /// the session's first ratchet step of its own (a recipient that has not
     /// replied yet).
     pub fn sending_chain_index(&self) -> Option<u32> {
-        match &self.ratchet.sending {
+        match self.ratchet.sending() {
             SendingChain::Active { chain_key, .. } => Some(chain_key.index()),
             SendingChain::Inactive { .. } => None,
         }
     }
 
+    /// The double ratchet, for the pickle formats.
+    pub(crate) fn ratchet(&self) -> &DoubleRatchet {
+        &self.ratchet
+    }
+
+    #[cfg(test)]
+    pub(crate) fn push_skipped_for_tests(&mut self, key: SkippedMessageKey) {
+        self.ratchet.push_skipped_for_tests(key);
+    }
+
     /// The next expected index of each receiving chain, newest first, as
     /// libolm's `olm_session_describe` lists them.
     pub fn receiving_chain_indices(&self) -> Vec<u32> {
-        self.ratchet.receiving.iter().map(|c| c.chain_key.index()).collect()
+        self.ratchet.receiving().iter().map(|c| c.chain_key().index()).collect()
     }
 
     /// The message index of each skipped message key still kept, in the
     /// order libolm's `olm_session_describe` lists them.
     pub fn skipped_message_indices(&self) -> Vec<u32> {
-        self.ratchet.skipped.iter().map(|k| k.message_key.index()).collect()
+        self.ratchet.skipped().iter().map(|k| k.message_key().index()).collect()
     }
 
     /// Encrypts `plaintext`, drawing a new ratchet key from the operating

@@ -19,16 +19,64 @@ pub(crate) const MAX_SKIPPED_MESSAGE_KEYS: usize = 40;
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct ReceiverChain {
     #[zeroize(skip)]
-    pub(crate) ratchet_key: Curve25519PublicKey,
-    pub(crate) chain_key: ChainKey,
+    ratchet_key: Curve25519PublicKey,
+    chain_key: ChainKey,
+    /// How many ratchet steps the session had taken when this chain began
+    /// (vodozemac's `ratchet_count`), if known: sessions from libolm do
+    /// not record it.
+    #[zeroize(skip)]
+    count: Option<u64>,
+}
+
+impl ReceiverChain {
+    pub(crate) fn new(ratchet_key: Curve25519PublicKey, chain_key: ChainKey, count: Option<u64>) -> Self {
+        Self {
+            ratchet_key,
+            chain_key,
+            count,
+        }
+    }
+
+    pub(crate) fn ratchet_key(&self) -> Curve25519PublicKey {
+        self.ratchet_key
+    }
+
+    pub(crate) fn chain_key(&self) -> &ChainKey {
+        &self.chain_key
+    }
+
+    pub(crate) fn set_chain_key(&mut self, chain_key: ChainKey) {
+        self.chain_key = chain_key;
+    }
+
+    pub(crate) fn count(&self) -> Option<u64> {
+        self.count
+    }
 }
 
 /// The key of a message we skipped, kept so it can arrive late.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct SkippedMessageKey {
     #[zeroize(skip)]
-    pub(crate) ratchet_key: Curve25519PublicKey,
-    pub(crate) message_key: MessageKey,
+    ratchet_key: Curve25519PublicKey,
+    message_key: MessageKey,
+}
+
+impl SkippedMessageKey {
+    pub(crate) fn new(ratchet_key: Curve25519PublicKey, message_key: MessageKey) -> Self {
+        Self {
+            ratchet_key,
+            message_key,
+        }
+    }
+
+    pub(crate) fn ratchet_key(&self) -> Curve25519PublicKey {
+        self.ratchet_key
+    }
+
+    pub(crate) fn message_key(&self) -> &MessageKey {
+        &self.message_key
+    }
 }
 
 /// What moving a chain up to a message's index would produce, computed

@@ -1,0 +1,188 @@
+//! vodozemac's `AccountPickle`.
+
+use alloc::{collections::BTreeMap, string::String, vec::Vec};
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    keys::{CurvePublic, CurveSecret, Ed25519Secret},
+    megolm::{ed25519_pair, ed25519_secret, vodozemac_pickle_methods},
+};
+use crate::{
+    Curve25519PublicKey, KeyId,
+    olm::{Account, FallbackKeys, KeyIds, OneTimeKey, VODOZEMAC_ONE_TIME_KEY_CAPACITY},
+    pickle::{PICKLE_KEY_LENGTH, PickleError, checks},
+};
+
+/// vodozemac's `KeyId`, a newtype struct around the id's number.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename = "KeyId")]
+struct KeyIdPickle(u64);
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "OneTimeKeysPickle")]
+struct OneTimeKeysPickle {
+    #[serde(alias = "key_id")]
+    next_key_id: u64,
+    /// The unpublished keys only.
+    public_keys: BTreeMap<KeyIdPickle, CurvePublic>,
+    /// Every key.
+    private_keys: BTreeMap<KeyIdPickle, CurveSecret>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "FallbackKey")]
+struct FallbackKeyPickle {
+    key_id: KeyIdPickle,
+    key: CurveSecret,
+    published: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "FallbackKeys")]
+struct FallbackKeysPickle {
+    /// The next fallback key id.
+    key_id: u64,
+    fallback_key: Option<FallbackKeyPickle>,
+    previous_fallback_key: Option<FallbackKeyPickle>,
+}
+
+/// vodozemac's serde form of an [`Account`]; see the [module docs](super).
+/// `Debug` shows no secret.
+#[derive(Serialize, Deserialize)]
+pub struct AccountPickle {
+    signing_key: Ed25519Secret,
+    diffie_hellman_key: CurveSecret,
+    one_time_keys: OneTimeKeysPickle,
+    fallback_keys: FallbackKeysPickle,
+}
+
+impl AccountPickle {
+    /// Encrypts the pickle as vodozemac's `AccountPickle::encrypt` does.
+    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        super::encrypt(&self, key)
+    }
+
+    /// Decrypts what vodozemac's `AccountPickle::encrypt` wrote.
+    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        super::decrypt(pickle, key)
+    }
+}
+
+fn fallback_pickle(key: &OneTimeKey) -> FallbackKeyPickle {
+    FallbackKeyPickle {
+        key_id: KeyIdPickle(key.id().value()),
+        key: CurveSecret(*key.keypair().secret.to_bytes()),
+        published: key.is_published(),
+    }
+}
+
+fn fallback_key(pickle: &FallbackKeyPickle) -> OneTimeKey {
+    OneTimeKey::new(
+        KeyId::new_wide(pickle.key_id.0),
+        pickle.published,
+        checks::curve_pair_from_secret(&pickle.key.0),
+    )
+}
+
+impl From<&Account> for AccountPickle {
+    /// An account in libolm's id scheme continues in vodozemac's after the
+    /// last id it gave out, on both of vodozemac's counters.
+    fn from(account: &Account) -> Self {
+        let (next_key_id, next_fallback) = match account.key_ids() {
+            KeyIds::Libolm { last } => (u64::from(last) + 1, u64::from(last) + 1),
+            KeyIds::Vodozemac {
+                next_one_time,
+                next_fallback,
+            } => (next_one_time, next_fallback),
+        };
+        let keys = account.stored_one_time_keys();
+        let fallback = account.stored_fallback_keys();
+        Self {
+            signing_key: ed25519_secret(account.signing_keypair()),
+            diffie_hellman_key: CurveSecret(*account.identity_keypair().secret.to_bytes()),
+            one_time_keys: OneTimeKeysPickle {
+                next_key_id,
+                public_keys: keys
+                    .iter()
+                    .filter(|k| !k.is_published())
+                    .map(|k| {
+                        (
+                            KeyIdPickle(k.id().value()),
+                            CurvePublic::new(*k.public_key().as_bytes()),
+                        )
+                    })
+                    .collect(),
+                private_keys: keys
+                    .iter()
+                    .map(|k| (KeyIdPickle(k.id().value()), CurveSecret(*k.keypair().secret.to_bytes())))
+                    .collect(),
+            },
+            fallback_keys: FallbackKeysPickle {
+                key_id: next_fallback,
+                fallback_key: fallback.current().map(fallback_pickle),
+                previous_fallback_key: fallback.previous().map(fallback_pickle),
+            },
+        }
+    }
+}
+
+impl TryFrom<AccountPickle> for Account {
+    type Error = PickleError;
+
+    /// Checks what vodozemac does not: every unpublished public key is its
+    /// secret's, and no id is at or above its counter.
+    fn try_from(pickle: AccountPickle) -> Result<Self, PickleError> {
+        let one_time = &pickle.one_time_keys;
+        if one_time.private_keys.len() > VODOZEMAC_ONE_TIME_KEY_CAPACITY {
+            return Err(PickleError::Invalid("more one-time keys than the account stores"));
+        }
+        if one_time
+            .public_keys
+            .keys()
+            .any(|id| !one_time.private_keys.contains_key(id))
+        {
+            return Err(PickleError::Invalid("an unpublished one-time key has no secret key"));
+        }
+        let mut keys = Vec::with_capacity(one_time.private_keys.len());
+        // Newest (highest id) first, as the account keeps them.
+        for (id, secret) in one_time.private_keys.iter().rev() {
+            let pair = checks::curve_pair_from_secret(&secret.0);
+            let published = match one_time.public_keys.get(id) {
+                Some(public) if Curve25519PublicKey::from_bytes(*public.bytes()) != pair.public => {
+                    return Err(PickleError::Invalid(
+                        "a one-time public key does not match its secret key",
+                    ));
+                }
+                Some(_) => false,
+                None => true,
+            };
+            keys.push(OneTimeKey::new(KeyId::new_wide(id.0), published, pair));
+        }
+        let fallback = &pickle.fallback_keys;
+        Account::from_stored(
+            ed25519_pair(&pickle.signing_key),
+            checks::curve_pair_from_secret(&pickle.diffie_hellman_key.0),
+            keys,
+            FallbackKeys::new(
+                fallback.fallback_key.as_ref().map(fallback_key),
+                fallback.previous_fallback_key.as_ref().map(fallback_key),
+            ),
+            KeyIds::Vodozemac {
+                next_one_time: one_time.next_key_id,
+                next_fallback: fallback.key_id,
+            },
+        )
+    }
+}
+
+impl fmt::Debug for AccountPickle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountPickle")
+            .field("one_time_keys", &self.one_time_keys.private_keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+vodozemac_pickle_methods!(Account, AccountPickle, "Account");

@@ -1,0 +1,195 @@
+//! vodozemac's `GroupSessionPickle` and `InboundGroupSessionPickle`.
+
+use alloc::string::String;
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::keys::{Bytes, Config, Ed25519Secret, RatchetBytes};
+use crate::{
+    Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
+    megolm::{GroupSession, InboundGroupSession, SessionConfig, ratchet::Ratchet},
+    pickle::{PICKLE_KEY_LENGTH, PickleError},
+    types::SecretBox,
+};
+
+/// A Megolm ratchet: its 128 bytes and its index.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Ratchet")]
+struct RatchetPickle {
+    inner: RatchetBytes,
+    counter: u32,
+}
+
+impl From<&Ratchet> for RatchetPickle {
+    fn from(ratchet: &Ratchet) -> Self {
+        Self {
+            inner: RatchetBytes(*ratchet.as_bytes()),
+            counter: ratchet.index(),
+        }
+    }
+}
+
+impl From<&RatchetPickle> for Ratchet {
+    fn from(pickle: &RatchetPickle) -> Self {
+        Ratchet::new(SecretBox::new(&pickle.inner.0), pickle.counter)
+    }
+}
+
+fn megolm_config(config: Config) -> Result<SessionConfig, PickleError> {
+    if config.is_version_1() {
+        Ok(SessionConfig::version_1())
+    } else {
+        Err(PickleError::Invalid("Megolm version 2 sessions are not supported yet"))
+    }
+}
+
+/// vodozemac's serde form of a [`GroupSession`]; see the [module
+/// docs](super). `Debug` shows no secret.
+#[derive(Serialize, Deserialize)]
+pub struct GroupSessionPickle {
+    ratchet: RatchetPickle,
+    signing_key: Ed25519Secret,
+    #[serde(default)]
+    config: Config,
+}
+
+impl GroupSessionPickle {
+    /// Encrypts the pickle as vodozemac's `GroupSessionPickle::encrypt` does.
+    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        super::encrypt(&self, key)
+    }
+
+    /// Decrypts what vodozemac's `GroupSessionPickle::encrypt` wrote.
+    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        super::decrypt(pickle, key)
+    }
+}
+
+impl From<&GroupSession> for GroupSessionPickle {
+    fn from(session: &GroupSession) -> Self {
+        Self {
+            ratchet: session.ratchet().into(),
+            signing_key: ed25519_secret(session.signing_key_pair()),
+            config: Config::version_1(),
+        }
+    }
+}
+
+impl TryFrom<GroupSessionPickle> for GroupSession {
+    type Error = PickleError;
+
+    fn try_from(pickle: GroupSessionPickle) -> Result<Self, PickleError> {
+        megolm_config(pickle.config)?;
+        Ok(GroupSession::from_parts(
+            (&pickle.ratchet).into(),
+            ed25519_pair(&pickle.signing_key),
+        ))
+    }
+}
+
+pub(super) fn ed25519_secret(pair: &Ed25519Keypair) -> Ed25519Secret {
+    match pair.seed() {
+        Some(seed) => Ed25519Secret::Normal(Bytes(*seed.to_bytes())),
+        None => Ed25519Secret::Expanded(Bytes(*pair.expanded_bytes().as_bytes())),
+    }
+}
+
+pub(super) fn ed25519_pair(secret: &Ed25519Secret) -> Ed25519Keypair {
+    match secret {
+        Ed25519Secret::Normal(seed) => Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(&seed.0)),
+        Ed25519Secret::Expanded(expanded) => Ed25519Keypair::from_expanded(&expanded.0),
+    }
+}
+
+/// vodozemac's serde form of an [`InboundGroupSession`]; see the [module
+/// docs](super). vodozemac keeps only the earliest ratchet; the cache of the
+/// latest one is rebuilt on use. `Debug` shows no secret.
+#[derive(Serialize, Deserialize)]
+pub struct InboundGroupSessionPickle {
+    initial_ratchet: RatchetPickle,
+    signing_key: Bytes<32>,
+    signing_key_verified: bool,
+    #[serde(default)]
+    config: Config,
+}
+
+impl InboundGroupSessionPickle {
+    /// Encrypts the pickle as vodozemac's `InboundGroupSessionPickle::encrypt`
+    /// does.
+    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+        super::encrypt(&self, key)
+    }
+
+    /// Decrypts what vodozemac's `InboundGroupSessionPickle::encrypt` wrote.
+    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+        super::decrypt(pickle, key)
+    }
+}
+
+impl From<&InboundGroupSession> for InboundGroupSessionPickle {
+    fn from(session: &InboundGroupSession) -> Self {
+        Self {
+            initial_ratchet: session.initial_ratchet().into(),
+            signing_key: Bytes(session.signing_key().to_bytes()),
+            signing_key_verified: session.is_verified(),
+            config: Config::version_1(),
+        }
+    }
+}
+
+impl TryFrom<InboundGroupSessionPickle> for InboundGroupSession {
+    type Error = PickleError;
+
+    fn try_from(pickle: InboundGroupSessionPickle) -> Result<Self, PickleError> {
+        let config = megolm_config(pickle.config)?;
+        let signing_key = Ed25519PublicKey::from_bytes(&pickle.signing_key.0)
+            .map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))?;
+        InboundGroupSession::from_stored(
+            (&pickle.initial_ratchet).into(),
+            None,
+            signing_key,
+            pickle.signing_key_verified,
+            config,
+        )
+    }
+}
+
+impl fmt::Debug for GroupSessionPickle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GroupSessionPickle")
+            .field("message_index", &self.ratchet.counter)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for InboundGroupSessionPickle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InboundGroupSessionPickle")
+            .field("first_known_index", &self.initial_ratchet.counter)
+            .finish_non_exhaustive()
+    }
+}
+
+macro_rules! vodozemac_pickle_methods {
+    ($object:ty, $pickle:ty, $name:literal) => {
+        impl $object {
+            #[doc = concat!("Reads what vodozemac's `", $name, "::pickle().encrypt(key)` wrote.")]
+            pub fn from_vodozemac_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+                crate::stack::scrubbed(|| <$pickle>::from_encrypted(pickle, key)?.try_into())
+            }
+
+            #[doc = concat!(
+                                        "Writes vodozemac's encrypted pickle, which vodozemac's `", $name,
+                                        "Pickle::from_encrypted` reads: for the same state, vodozemac's exact string."
+                                    )]
+            pub fn to_vodozemac_pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+                crate::stack::scrubbed(|| <$pickle>::from(self).encrypt(key))
+            }
+        }
+    };
+}
+pub(super) use vodozemac_pickle_methods;
+
+vodozemac_pickle_methods!(GroupSession, GroupSessionPickle, "GroupSession");
+vodozemac_pickle_methods!(InboundGroupSession, InboundGroupSessionPickle, "InboundGroupSession");

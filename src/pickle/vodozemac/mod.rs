@@ -1,0 +1,51 @@
+//! vodozemac's pickles (vodozemac 0.11): its encrypted strings and the serde
+//! structs behind them, read and written so that a store written by
+//! vodozemac opens here and a store written here opens in vodozemac.
+//!
+//! An encrypted vodozemac pickle is the JSON of the pickle struct, encrypted
+//! as libolm encrypts its pickles (keys and IV from HKDF-SHA-256 of the
+//! 32-byte pickle key with info `Pickle`, AES-256-CBC, the first 8 bytes of
+//! an HMAC-SHA-256 appended), in unpadded base64 (vodozemac's
+//! `utilities::pickle`). The encryption is deterministic, so the same state
+//! under the same key gives vodozemac's exact string.
+//!
+//! The structs mirror vodozemac's serde layout field for field, so records
+//! that embed them (matrix-sdk-crypto stores them inside its own, as JSON
+//! and MessagePack) read and write the same bytes. Unlike vodozemac,
+//! turning a struct into an object checks it ([`PickleError`]).
+
+mod account;
+mod keys;
+mod megolm;
+mod session;
+
+use alloc::{string::String, vec::Vec};
+
+pub use account::AccountPickle;
+pub use megolm::{GroupSessionPickle, InboundGroupSessionPickle};
+use serde::{Serialize, de::DeserializeOwned};
+pub use session::SessionPickle;
+use zeroize::Zeroizing;
+
+use super::{PICKLE_KEY_LENGTH, PickleError, libolm};
+
+/// Encrypts a pickle struct as vodozemac's `encrypt` does.
+fn encrypt<T: Serialize>(pickle: &T, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+    crate::stack::scrubbed(|| {
+        // The structs hold only numbers, byte strings and maps with integer
+        // keys, which JSON always encodes: this cannot fail.
+        let json = Zeroizing::new(serde_json::to_vec(pickle).unwrap_or_default());
+        String::from(libolm::encrypt(key, &json).as_str())
+    })
+}
+
+/// Decrypts what [`encrypt`] (or vodozemac) wrote.
+fn decrypt<T: DeserializeOwned>(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<T, PickleError> {
+    crate::stack::scrubbed(|| {
+        let json: Zeroizing<Vec<u8>> = libolm::decrypt(key, pickle)?;
+        serde_json::from_slice(&json).map_err(|e| PickleError::Json {
+            line: e.line(),
+            column: e.column(),
+        })
+    })
+}

@@ -1,0 +1,349 @@
+//! vodozemac's pickles against live vodozemac objects, both directions:
+//! the encrypted strings, and the serde structs through serde_json and
+//! MessagePack (rmp-serde), as matrix-sdk-crypto stores them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use olm::{
+    megolm::{GroupSession, InboundGroupSession},
+    olm::{Account, OlmMessage, Session},
+    pickle::{
+        PickleError,
+        vodozemac::{AccountPickle, GroupSessionPickle, InboundGroupSessionPickle, SessionPickle},
+    },
+};
+use serde::{Serialize, de::DeserializeOwned};
+use vodozemac as vz;
+
+const KEY: [u8; 32] = [7; 32];
+
+/// A record vodozemac serialized reads here and serializes back to the
+/// same bytes, in JSON and in both of rmp-serde's struct layouts.
+fn same_bytes_back<V: Serialize, O: Serialize + DeserializeOwned>(theirs: &V) {
+    let json = serde_json::to_vec(theirs).unwrap();
+    let ours: O = serde_json::from_slice(&json).unwrap();
+    assert_eq!(serde_json::to_vec(&ours).unwrap(), json, "JSON");
+    let packed = rmp_serde::to_vec(theirs).unwrap();
+    let ours: O = rmp_serde::from_slice(&packed).unwrap();
+    assert_eq!(rmp_serde::to_vec(&ours).unwrap(), packed, "MessagePack");
+    let named = rmp_serde::to_vec_named(theirs).unwrap();
+    let ours: O = rmp_serde::from_slice(&named).unwrap();
+    assert_eq!(
+        rmp_serde::to_vec_named(&ours).unwrap(),
+        named,
+        "MessagePack with field names"
+    );
+}
+
+fn vz_account() -> vz::olm::Account {
+    let mut account = vz::olm::Account::new();
+    account.generate_one_time_keys(3);
+    account.generate_fallback_key();
+    account.mark_keys_as_published();
+    account.generate_fallback_key();
+    account.generate_one_time_keys(4);
+    account
+}
+
+#[test]
+fn account_from_vodozemac_keeps_every_key_and_id() {
+    let theirs = vz_account();
+    let pickle = theirs.pickle().encrypt(&KEY);
+    let mut ours = Account::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+    assert_eq!(
+        ours.to_vodozemac_pickle(&KEY),
+        pickle,
+        "same state, vodozemac's exact string"
+    );
+    assert_eq!(ours.curve25519_key().to_base64(), theirs.curve25519_key().to_base64());
+    assert_eq!(ours.ed25519_key().to_base64(), theirs.ed25519_key().to_base64());
+    assert_eq!(ours.sign("x").to_base64(), theirs.sign("x").to_base64());
+    let ids = |ours: &Account| -> Vec<(String, String)> {
+        ours.one_time_keys()
+            .iter()
+            .map(|(id, key)| (id.to_base64(), key.to_base64()))
+            .collect()
+    };
+    let mut expected: Vec<(String, String)> = theirs
+        .one_time_keys()
+        .iter()
+        .map(|(id, key)| (id.to_base64(), key.to_base64()))
+        .collect();
+    expected.sort();
+    assert_eq!(ids(&ours), expected);
+    assert_eq!(ours.stored_one_time_key_count(), theirs.stored_one_time_key_count());
+    let fallback = |ours: &Account| {
+        ours.fallback_key()
+            .iter()
+            .map(|(i, k)| (i.to_base64(), k.to_base64()))
+            .collect::<Vec<_>>()
+    };
+    let theirs_fallback: Vec<_> = theirs
+        .fallback_key()
+        .iter()
+        .map(|(i, k)| (i.to_base64(), k.to_base64()))
+        .collect();
+    assert_eq!(fallback(&ours), theirs_fallback);
+    assert!(ours.uses_wide_key_ids());
+    assert_eq!(ours.max_number_of_one_time_keys(), theirs.max_number_of_one_time_keys());
+
+    // Ids go on where vodozemac would have gone on: never one handed out.
+    let mut theirs = theirs;
+    theirs.mark_keys_as_published();
+    ours.mark_keys_as_published();
+    theirs.generate_one_time_keys(2);
+    let _ = ours.generate_one_time_keys(2);
+    let their_ids: Vec<String> = theirs.one_time_keys().keys().map(|id| id.to_base64()).collect();
+    let mut their_ids = their_ids;
+    their_ids.sort();
+    let our_ids: Vec<String> = ours.one_time_keys().keys().map(|id| id.to_base64()).collect();
+    assert_eq!(our_ids, their_ids);
+    assert_eq!(our_ids, ["AAAAAAAAAAc", "AAAAAAAAAAg"]);
+}
+
+#[test]
+fn account_to_vodozemac_opens_there() {
+    let mut ours = Account::new();
+    ours.generate_one_time_keys(5);
+    ours.mark_keys_as_published();
+    ours.generate_fallback_key();
+    ours.generate_one_time_keys(2);
+    let pickle = ours.to_vodozemac_pickle(&KEY);
+    let theirs = vz::olm::Account::from_pickle(vz::olm::AccountPickle::from_encrypted(&pickle, &KEY).unwrap());
+    assert_eq!(theirs.curve25519_key().to_base64(), ours.curve25519_key().to_base64());
+    assert_eq!(theirs.sign("y").to_base64(), ours.sign("y").to_base64());
+    assert_eq!(theirs.stored_one_time_key_count(), 7);
+    let mut their_keys: Vec<String> = theirs.one_time_keys().values().map(|k| k.to_base64()).collect();
+    their_keys.sort();
+    let mut our_keys: Vec<String> = ours.one_time_keys().values().map(|k| k.to_base64()).collect();
+    our_keys.sort();
+    assert_eq!(their_keys, our_keys);
+    assert_eq!(theirs.pickle().encrypt(&KEY), pickle);
+    // Back here, the account now numbers keys as vodozemac does, after the
+    // last id it gave out (8, its fallback key).
+    let mut back = Account::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+    let _ = back.generate_one_time_keys(1);
+    assert!(back.one_time_keys().keys().any(|id| id.to_base64() == "AAAAAAAAAAk"));
+}
+
+#[test]
+fn account_serde_structs_match_vodozemac_bytes() {
+    let theirs = vz_account();
+    same_bytes_back::<_, AccountPickle>(&theirs.pickle());
+    let json = serde_json::to_vec(&theirs.pickle()).unwrap();
+    let ours = Account::try_from(serde_json::from_slice::<AccountPickle>(&json).unwrap()).unwrap();
+    assert_eq!(serde_json::to_vec(&AccountPickle::from(&ours)).unwrap(), json);
+}
+
+/// A conversation with ratchet steps and messages held back across them.
+fn vz_sessions() -> (vz::olm::Session, vz::olm::Session, Vec<vz::olm::OlmMessage>) {
+    let alice = vz::olm::Account::new();
+    let mut bob = vz::olm::Account::new();
+    bob.generate_one_time_keys(1);
+    let otk = *bob.one_time_keys().values().next().unwrap();
+    let config = vz::olm::SessionConfig::version_1();
+    let mut a = alice
+        .create_outbound_session(config, bob.curve25519_key(), otk)
+        .unwrap();
+    let vz::olm::OlmMessage::PreKey(first) = a.encrypt("0").unwrap() else {
+        unreachable!()
+    };
+    let mut b = bob
+        .create_inbound_session(config, alice.curve25519_key(), &first)
+        .unwrap()
+        .session;
+    let mut held = Vec::new();
+    for step in 0..4 {
+        held.push(b.encrypt(format!("held {step}")).unwrap());
+        let reply = b.encrypt(format!("b {step}")).unwrap();
+        a.decrypt(&reply).unwrap();
+        let answer = a.encrypt(format!("a {step}")).unwrap();
+        b.decrypt(&answer).unwrap();
+    }
+    (a, b, held)
+}
+
+fn to_ours(message: &vz::olm::OlmMessage) -> OlmMessage {
+    let (kind, body) = message.to_parts();
+    OlmMessage::from_parts(kind, &body).unwrap()
+}
+
+fn to_theirs(message: &OlmMessage) -> vz::olm::OlmMessage {
+    let (kind, body) = message.to_parts();
+    vz::olm::OlmMessage::from_parts(kind, &body).unwrap()
+}
+
+#[test]
+fn session_from_vodozemac_keeps_talking_both_ways() {
+    let (a, mut b, held) = vz_sessions();
+    let pickle = a.pickle().encrypt(&KEY);
+    let mut ours = Session::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+    assert_eq!(
+        ours.to_vodozemac_pickle(&KEY),
+        pickle,
+        "same state, vodozemac's exact string"
+    );
+    assert_eq!(ours.session_id(), a.session_id());
+    assert_eq!(ours.has_received_message(), a.has_received_message());
+    // The messages held back across four ratchet steps still open.
+    for (step, message) in held.iter().enumerate() {
+        assert_eq!(
+            ours.decrypt(&to_ours(message)).unwrap(),
+            format!("held {step}").as_bytes()
+        );
+    }
+    for round in 0..3 {
+        let message = ours.encrypt(format!("ours {round}"));
+        assert_eq!(
+            b.decrypt(&to_theirs(&message)).unwrap(),
+            format!("ours {round}").as_bytes()
+        );
+        let reply = b.encrypt(format!("theirs {round}")).unwrap();
+        assert_eq!(
+            ours.decrypt(&to_ours(&reply)).unwrap(),
+            format!("theirs {round}").as_bytes()
+        );
+    }
+    // And back to vodozemac, which goes on from where we stopped.
+    let mut again = vz::olm::Session::from_pickle(
+        vz::olm::SessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
+    );
+    let message = again.encrypt("again").unwrap();
+    assert_eq!(b.decrypt(&message).unwrap(), b"again");
+}
+
+#[test]
+fn session_to_vodozemac_opens_there() {
+    let alice = Account::new();
+    let mut bob = vz::olm::Account::new();
+    bob.generate_one_time_keys(1);
+    let otk = *bob.one_time_keys().values().next().unwrap();
+    let otk = olm::Curve25519PublicKey::from_base64(&otk.to_base64()).unwrap();
+    let bob_key = olm::Curve25519PublicKey::from_base64(&bob.curve25519_key().to_base64()).unwrap();
+    let mut ours = alice
+        .create_outbound_session(olm::olm::SessionConfig::version_1(), bob_key, otk)
+        .unwrap();
+    let first = ours.encrypt("hi");
+    let vz::olm::OlmMessage::PreKey(first) = to_theirs(&first) else {
+        unreachable!()
+    };
+    let alice_key = vz::Curve25519PublicKey::from_base64(&alice.curve25519_key().to_base64()).unwrap();
+    let mut b = bob
+        .create_inbound_session(vz::olm::SessionConfig::version_1(), alice_key, &first)
+        .unwrap()
+        .session;
+    let skipped = b.encrypt("skipped").unwrap();
+    ours.decrypt(&to_ours(&b.encrypt("r").unwrap())).unwrap();
+    let pickle = ours.to_vodozemac_pickle(&KEY);
+    let mut theirs = vz::olm::Session::from_pickle(vz::olm::SessionPickle::from_encrypted(&pickle, &KEY).unwrap());
+    assert_eq!(theirs.pickle().encrypt(&KEY), pickle);
+    assert_eq!(theirs.decrypt(&skipped).unwrap(), b"skipped");
+    let m = theirs.encrypt("from vodozemac").unwrap();
+    assert_eq!(b.decrypt(&m).unwrap(), b"from vodozemac");
+}
+
+#[test]
+fn session_serde_structs_match_vodozemac_bytes() {
+    let (a, b, _) = vz_sessions();
+    same_bytes_back::<_, SessionPickle>(&a.pickle());
+    same_bytes_back::<_, SessionPickle>(&b.pickle());
+}
+
+#[test]
+fn group_sessions_both_ways() {
+    let mut theirs = vz::megolm::GroupSession::new(vz::megolm::SessionConfig::version_1());
+    theirs.encrypt("one");
+    let pickle = theirs.pickle().encrypt(&KEY);
+    let mut ours = GroupSession::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+    assert_eq!(ours.to_vodozemac_pickle(&KEY), pickle);
+    assert_eq!(ours.session_id(), theirs.session_id());
+    assert_eq!(ours.message_index(), theirs.message_index());
+    assert_eq!(
+        ours.session_key().to_base64().as_str(),
+        theirs.session_key().to_base64()
+    );
+    let mut reader =
+        vz::megolm::InboundGroupSession::new(&theirs.session_key(), vz::megolm::SessionConfig::version_1());
+    let message = ours.encrypt("two");
+    let message = vz::megolm::MegolmMessage::from_base64(&message.to_base64()).unwrap();
+    assert_eq!(reader.decrypt(&message).unwrap().plaintext, b"two");
+    let back = vz::megolm::GroupSession::from_pickle(
+        vz::megolm::GroupSessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
+    );
+    assert_eq!(back.message_index(), 2);
+    same_bytes_back::<_, GroupSessionPickle>(&theirs.pickle());
+}
+
+#[test]
+fn inbound_group_sessions_both_ways() {
+    let mut sender = vz::megolm::GroupSession::new(vz::megolm::SessionConfig::version_1());
+    let early = sender.encrypt("early");
+    let config = vz::megolm::SessionConfig::version_1();
+    for (theirs, verified) in [
+        (
+            vz::megolm::InboundGroupSession::new(&sender.session_key(), config),
+            true,
+        ),
+        (
+            vz::megolm::InboundGroupSession::import(
+                &{
+                    let mut s = vz::megolm::InboundGroupSession::new(&sender.session_key(), config);
+                    s.export_at(1).unwrap()
+                },
+                config,
+            ),
+            false,
+        ),
+    ] {
+        let pickle = theirs.pickle().encrypt(&KEY);
+        let mut ours = InboundGroupSession::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+        assert_eq!(ours.to_vodozemac_pickle(&KEY), pickle);
+        assert_eq!(ours.session_id(), theirs.session_id());
+        assert_eq!(ours.first_known_index(), theirs.first_known_index());
+        assert_eq!(ours.is_verified(), verified);
+        let late = sender.encrypt("late");
+        let late = olm::megolm::MegolmMessage::from_base64(&late.to_base64()).unwrap();
+        assert_eq!(ours.decrypt(&late).unwrap().plaintext, b"late");
+        let early = olm::megolm::MegolmMessage::from_base64(&early.to_base64()).unwrap();
+        assert!(ours.decrypt(&early).is_err(), "before the first known index");
+        same_bytes_back::<_, InboundGroupSessionPickle>(&theirs.pickle());
+        let back = vz::megolm::InboundGroupSession::from_pickle(
+            vz::megolm::InboundGroupSessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
+        );
+        assert_eq!(back.first_known_index(), theirs.first_known_index());
+    }
+}
+
+#[test]
+fn wrong_key_and_tampering_are_refused() {
+    let pickle = vz_account().pickle().encrypt(&KEY);
+    assert_eq!(
+        Account::from_vodozemac_pickle(&pickle, &[8; 32]).unwrap_err(),
+        PickleError::Mac
+    );
+    let mut tampered = pickle.into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    assert_eq!(
+        Account::from_vodozemac_pickle(&tampered, &KEY).unwrap_err(),
+        PickleError::Mac
+    );
+    // A group session's pickle is not an account's.
+    let group = vz::megolm::GroupSession::new(vz::megolm::SessionConfig::version_1());
+    assert!(matches!(
+        Account::from_vodozemac_pickle(&group.pickle().encrypt(&KEY), &KEY),
+        Err(PickleError::Json { .. })
+    ));
+}
+
+#[test]
+fn inconsistent_account_state_is_refused() {
+    let theirs = vz_account();
+    let mut json: serde_json::Value = serde_json::to_value(theirs.pickle()).unwrap();
+    json["one_time_keys"]["next_key_id"] = 2.into();
+    let pickle: AccountPickle = serde_json::from_value(json.clone()).unwrap();
+    assert!(matches!(Account::try_from(pickle), Err(PickleError::Invalid(_))));
+    // vodozemac itself takes it, and would hand out an id twice.
+    let _: vz::olm::AccountPickle = serde_json::from_value(json).unwrap();
+}

@@ -19,6 +19,8 @@ mod pickle;
 mod sas_pk;
 #[path = "vectors/util.rs"]
 mod util;
+#[path = "vectors/vodozemac_pickle.rs"]
+mod vodozemac_pickle;
 
 use std::{
     collections::BTreeMap,
@@ -42,6 +44,7 @@ const KINDS: &[(&str, Option<Runner>)] = &[
     ("libolm_pickle", Some(pickle::run)),
     ("sas", Some(sas_pk::run_sas)),
     ("pk", Some(sas_pk::run_pk)),
+    ("vodozemac_pickle", Some(vodozemac_pickle::run)),
 ];
 
 #[derive(Default)]

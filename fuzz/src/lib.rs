@@ -51,6 +51,8 @@ pub const TARGETS: &[Target] = &[
     ("pickle_body", pickles::pickle_body),
     ("libolm_pickle", pickles::libolm_pickle),
     ("libolm_pickle_body", pickles::libolm_pickle_body),
+    ("vodozemac_pickle", pickles::vodozemac_pickle),
+    ("vodozemac_json", pickles::vodozemac_json),
     ("olm_decrypt", decrypt::olm_decrypt),
     ("megolm_decrypt", decrypt::megolm_decrypt),
     ("interaction", script::interaction),

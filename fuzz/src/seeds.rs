@@ -7,6 +7,7 @@ use olm::{
     Curve25519SecretKey, Ed25519SecretKey, KeyId,
     megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig},
     olm::{Account, OlmMessage, SessionConfig},
+    pickle::vodozemac::{AccountPickle, GroupSessionPickle, InboundGroupSessionPickle, SessionPickle},
     pk::{PkDecryption, PkEncryption},
     sas::Sas,
 };
@@ -263,6 +264,72 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         "pk",
         KIND_PK_DECRYPTION,
         decryption.pickle_with_rng(&PICKLE_KEY, &mut rng).to_string(),
+    );
+
+    // vodozemac's pickles: each object's encrypted pickle and its struct's
+    // JSON. Besides the states above, an inactive session holding skipped
+    // keys (Carol read Alice's third message first) and an account and a
+    // group session read from libolm pickles (expanded Ed25519 keys, libolm's
+    // key ids).
+    let mut carol = Account::new_with_rng(&mut rng);
+    carol.generate_one_time_keys_with_rng(1, &mut rng);
+    let carol_otk = *carol.one_time_keys().values().next().expect("a key");
+    let mut to_carol = alice
+        .create_outbound_session_with_rng(SessionConfig::version_1(), carol.curve25519_key(), carol_otk, &mut rng)
+        .expect("session");
+    let sent: Vec<OlmMessage> = (0..3)
+        .map(|_| to_carol.encrypt_with_rng("Hello, Carol", &mut rng))
+        .collect();
+    let OlmMessage::PreKey(third) = &sent[2] else {
+        unreachable!("a pre-key message")
+    };
+    let from_alice = carol
+        .create_inbound_session(alice.curve25519_key(), third)
+        .expect("inbound")
+        .session;
+    let bob_from_libolm = Account::from_libolm_pickle(&bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles"), LIBOLM_KEY)
+        .expect("reads back");
+    let group_from_libolm =
+        GroupSession::from_libolm_pickle(&group.to_libolm_pickle(LIBOLM_KEY).expect("pickles"), LIBOLM_KEY)
+            .expect("reads back");
+    let mut vodozemac = |name: &str, pickle: String, json: Vec<u8>| {
+        add("vodozemac_pickle", name, pickle.into_bytes());
+        add("vodozemac_json", name, json);
+    };
+    vodozemac(
+        "account",
+        bob.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&AccountPickle::from(&bob)).expect("serializes"),
+    );
+    vodozemac(
+        "account-from-libolm",
+        bob_from_libolm.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&AccountPickle::from(&bob_from_libolm)).expect("serializes"),
+    );
+    vodozemac(
+        "session",
+        to_bob.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&SessionPickle::from(&to_bob)).expect("serializes"),
+    );
+    vodozemac(
+        "session-inactive-skipped",
+        from_alice.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&SessionPickle::from(&from_alice)).expect("serializes"),
+    );
+    vodozemac(
+        "group",
+        group.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&GroupSessionPickle::from(&group)).expect("serializes"),
+    );
+    vodozemac(
+        "group-from-libolm",
+        group_from_libolm.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&GroupSessionPickle::from(&group_from_libolm)).expect("serializes"),
+    );
+    vodozemac(
+        "inbound",
+        inbound.to_vodozemac_pickle(&PICKLE_KEY),
+        serde_json::to_vec(&InboundGroupSessionPickle::from(&inbound)).expect("serializes"),
     );
 
     // Live decryption: each genuine message unchanged (mode 3 with nothing

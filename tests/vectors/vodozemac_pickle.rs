@@ -6,7 +6,7 @@
 use olm::{
     PickleError,
     megolm::{GroupSession, InboundGroupSession},
-    olm::{Account, OlmMessage, Session},
+    olm::{Account, Session},
     pickle::vodozemac::{AccountPickle, GroupSessionPickle, InboundGroupSessionPickle, SessionPickle},
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -14,8 +14,10 @@ use serde_json::Value;
 
 use crate::{
     megolm::{run_group_events, run_inbound_events},
-    olm_kinds::{decode_class, decryption_class},
-    util::{Outcome, array_field, check_eq, check_error, hex_field, opt_str_field, str_field, to_hex, u64_field},
+    pickle::{
+        Randomness, check_account_facts, check_group_facts, check_inbound_facts, check_signature, run_session_events,
+    },
+    util::{Outcome, array_field, check_eq, check_error, hex_field, opt_str_field, str_field, u64_field},
 };
 
 /// The failure class of a pickle error read from vodozemac's format.
@@ -79,26 +81,6 @@ fn run_object<T: Object>(v: &Value, key: &[u8; 32]) -> Outcome {
     Ok(())
 }
 
-fn keys(map: impl IntoIterator<Item = (olm::KeyId, olm::Curve25519PublicKey)>) -> Vec<(String, String)> {
-    let mut keys: Vec<_> = map.into_iter().map(|(id, k)| (id.to_base64(), k.to_base64())).collect();
-    keys.sort();
-    keys
-}
-
-fn expected_keys(value: &Value) -> Result<Vec<(String, String)>, String> {
-    let list = match value {
-        Value::Null => return Ok(vec![]),
-        Value::Array(list) => list.clone(),
-        single => vec![single.clone()],
-    };
-    let mut keys = list
-        .iter()
-        .map(|k| Ok((str_field(k, "key_id")?.to_owned(), str_field(k, "key")?.to_owned())))
-        .collect::<Result<Vec<_>, String>>()?;
-    keys.sort();
-    Ok(keys)
-}
-
 impl Object for Account {
     type Pickle = AccountPickle;
 
@@ -111,18 +93,7 @@ impl Object for Account {
     }
 
     fn run(&mut self, expect: &Value, events: &[Value]) -> Outcome {
-        if let Some(curve) = opt_str_field(expect, "curve25519")? {
-            check_eq("curve25519", self.curve25519_key().to_base64().as_str(), curve)?;
-        }
-        if let Some(ed) = opt_str_field(expect, "ed25519")? {
-            check_eq("ed25519", self.ed25519_key().to_base64().as_str(), ed)?;
-        }
-        if let Some(list) = expect.get("one_time_keys") {
-            check_eq("one-time keys", keys(self.one_time_keys()), expected_keys(list)?)?;
-        }
-        if let Some(fallback) = expect.get("fallback_key") {
-            check_eq("fallback key", keys(self.fallback_key()), expected_keys(fallback)?)?;
-        }
+        check_account_facts(self, expect)?;
         if expect.get("stored_one_time_key_count").is_some() {
             check_eq(
                 "stored one-time keys",
@@ -144,11 +115,7 @@ impl Object for Account {
         }
         for (i, event) in events.iter().enumerate() {
             match str_field(event, "op")? {
-                "sign" => check_eq(
-                    &format!("event {i} signature"),
-                    self.sign(hex_field(event, "message")?).to_base64().as_str(),
-                    str_field(event, "signature")?,
-                )?,
+                "sign" => check_signature(self, i, event)?,
                 "mark_keys_as_published" => self.mark_keys_as_published(),
                 "forget_fallback_key" => check_eq(
                     &format!("event {i} forget_fallback_key"),
@@ -184,47 +151,7 @@ impl Object for Session {
                 received,
             )?;
         }
-        for (i, event) in events.iter().enumerate() {
-            let context = |e: String| format!("event {i}: {e}");
-            match str_field(event, "op")? {
-                "encrypt" => {
-                    if self.encrypt_needs_randomness() {
-                        return Err(context("encrypt would need randomness".into()));
-                    }
-                    let message = self.encrypt_with_rng(hex_field(event, "plaintext")?, &mut rand::rng());
-                    check_eq(
-                        "message type",
-                        message.to_parts().0 as u64,
-                        u64_field(event, "message_type")?,
-                    )
-                    .map_err(context)?;
-                    check_eq(
-                        "ciphertext",
-                        message.to_base64().as_str(),
-                        str_field(event, "ciphertext")?,
-                    )
-                    .map_err(context)?;
-                }
-                "decrypt" => {
-                    let bytes =
-                        olm::base64_decode(str_field(event, "ciphertext")?).map_err(|e| context(e.to_string()))?;
-                    let result = OlmMessage::from_parts(u64_field(event, "message_type")? as usize, &bytes)
-                        .map_err(|e| decode_class(&e))
-                        .and_then(|message| self.decrypt(&message).map_err(|e| decryption_class(&e)));
-                    match (event.get("error"), result) {
-                        (None, Ok(plaintext)) => {
-                            check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                                .map_err(context)?
-                        }
-                        (None, Err(class)) => return Err(context(format!("failed with class `{class}`"))),
-                        (Some(expected), Err(class)) => check_error(expected, class).map_err(context)?,
-                        (Some(_), Ok(_)) => return Err(context("decrypted but should fail".into())),
-                    }
-                }
-                other => return Err(format!("event {i}: unknown session op `{other}`")),
-            }
-        }
-        Ok(())
+        run_session_events(self, events, Randomness::None)
     }
 }
 
@@ -240,19 +167,7 @@ impl Object for GroupSession {
     }
 
     fn run(&mut self, expect: &Value, events: &[Value]) -> Outcome {
-        if let Some(id) = opt_str_field(expect, "session_id")? {
-            check_eq("session id", self.session_id().as_str(), id)?;
-        }
-        if expect.get("message_index").is_some() {
-            check_eq(
-                "message index",
-                u64::from(self.message_index()),
-                u64_field(expect, "message_index")?,
-            )?;
-        }
-        if let Some(session_key) = opt_str_field(expect, "session_key")? {
-            check_eq("session key", self.session_key().to_base64().as_str(), session_key)?;
-        }
+        check_group_facts(self, expect)?;
         run_group_events(self, events)
     }
 }
@@ -269,16 +184,7 @@ impl Object for InboundGroupSession {
     }
 
     fn run(&mut self, expect: &Value, events: &[Value]) -> Outcome {
-        if let Some(id) = opt_str_field(expect, "session_id")? {
-            check_eq("session id", self.session_id().as_str(), id)?;
-        }
-        if expect.get("first_known_index").is_some() {
-            check_eq(
-                "first known index",
-                u64::from(self.first_known_index()),
-                u64_field(expect, "first_known_index")?,
-            )?;
-        }
+        check_inbound_facts(self, expect)?;
         if let Some(verified) = expect.get("verified") {
             check_eq("verified", &Value::Bool(self.is_verified()), verified)?;
         }

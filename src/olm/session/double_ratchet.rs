@@ -207,7 +207,7 @@ impl DoubleRatchet {
             if receiving.iter().skip(i + 1).any(|other| other.ratchet_key() == key) {
                 return Err(PickleError::Invalid("two receiving chains share a ratchet key"));
             }
-            let mut on_chain = skipped.iter().filter(|k| k.ratchet_key() == key).peekable();
+            let mut on_chain = skipped.iter().filter(|k| k.ratchet_key() == key);
             if limit == SkippedKeyLimit::PerChain && on_chain.clone().count() > MAX_SKIPPED_MESSAGE_KEYS {
                 return Err(PickleError::Invalid("more than 40 skipped message keys on one chain"));
             }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     keys::{CurvePublic, CurveSecret, Ed25519Secret},
-    megolm::{ed25519_pair, ed25519_secret, vodozemac_pickle_methods},
+    megolm::{ed25519_pair, ed25519_secret},
+    vodozemac_pickle_methods,
 };
 use crate::{
     Curve25519PublicKey, KeyId,

@@ -5,7 +5,10 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{Bytes, Config, Ed25519Secret, RatchetBytes};
+use super::{
+    keys::{Bytes, Config, Ed25519Secret, RatchetBytes},
+    vodozemac_pickle_methods,
+};
 use crate::{
     Ed25519Keypair, Ed25519PublicKey, Ed25519SecretKey,
     megolm::{GroupSession, InboundGroupSession, SessionConfig, ratchet::Ratchet},
@@ -170,26 +173,6 @@ impl fmt::Debug for InboundGroupSessionPickle {
             .finish_non_exhaustive()
     }
 }
-
-macro_rules! vodozemac_pickle_methods {
-    ($object:ty, $pickle:ty, $name:literal) => {
-        impl $object {
-            #[doc = concat!("Reads what vodozemac's `", $name, "::pickle().encrypt(key)` wrote.")]
-            pub fn from_vodozemac_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-                crate::stack::scrubbed(|| <$pickle>::from_encrypted(pickle, key)?.try_into())
-            }
-
-            #[doc = concat!(
-                                        "Writes vodozemac's encrypted pickle, which vodozemac's `", $name,
-                                        "Pickle::from_encrypted` reads: for the same state, vodozemac's exact string."
-                                    )]
-            pub fn to_vodozemac_pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-                crate::stack::scrubbed(|| <$pickle>::from(self).encrypt(key))
-            }
-        }
-    };
-}
-pub(super) use vodozemac_pickle_methods;
 
 vodozemac_pickle_methods!(GroupSession, GroupSessionPickle, "GroupSession");
 vodozemac_pickle_methods!(InboundGroupSession, InboundGroupSessionPickle, "InboundGroupSession");

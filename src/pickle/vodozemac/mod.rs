@@ -29,6 +29,28 @@ use zeroize::Zeroizing;
 
 use super::{PICKLE_KEY_LENGTH, PickleError, libolm};
 
+/// `from_vodozemac_pickle` and `to_vodozemac_pickle` for an object and its
+/// pickle struct, the same for all four.
+macro_rules! vodozemac_pickle_methods {
+    ($object:ty, $pickle:ty, $name:literal) => {
+        impl $object {
+            #[doc = concat!("Reads what vodozemac's `", $name, "::pickle().encrypt(key)` wrote.")]
+            pub fn from_vodozemac_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+                crate::stack::scrubbed(|| <$pickle>::from_encrypted(pickle, key)?.try_into())
+            }
+
+            #[doc = concat!(
+                                        "Writes vodozemac's encrypted pickle, which vodozemac's `", $name,
+                                        "Pickle::from_encrypted` reads: for the same state, vodozemac's exact string."
+                                    )]
+            pub fn to_vodozemac_pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+                crate::stack::scrubbed(|| <$pickle>::from(self).encrypt(key))
+            }
+        }
+    };
+}
+use vodozemac_pickle_methods;
+
 /// Encrypts a pickle struct as vodozemac's `encrypt` does.
 fn encrypt<T: Serialize>(pickle: &T, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
     crate::stack::scrubbed(|| {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     keys::{Config, CurvePublic, CurveSecret, RatchetCount, Secret32},
-    megolm::vodozemac_pickle_methods,
+    vodozemac_pickle_methods,
 };
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,

@@ -236,7 +236,7 @@ impl From<&PkDecryption> for PkEncryption {
 ///
 /// The secret is wiped on drop and never shown by `Debug`.
 pub struct PkDecryption {
-    pub(crate) keypair: Curve25519Keypair,
+    keypair: Curve25519Keypair,
 }
 
 impl PkDecryption {
@@ -270,12 +270,12 @@ impl PkDecryption {
     /// A copy of the 32-byte secret, wiped when dropped, to store as the
     /// recovery key (libolm's `olm_pk_get_private_key`).
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        self.keypair.secret.to_bytes()
+        self.keypair.secret().to_bytes()
     }
 
     /// The public key, computed once when the key pair was made.
     pub const fn public_key(&self) -> Curve25519PublicKey {
-        self.keypair.public
+        self.keypair.public()
     }
 
     /// Decrypts a backup entry.
@@ -290,7 +290,7 @@ impl PkDecryption {
         crate::stack::scrubbed(|| {
             let shared = self
                 .keypair
-                .secret
+                .secret()
                 .diffie_hellman(&message.ephemeral_key)
                 .map_err(|_| PkError::NonContributoryKey)?;
             let keys = CipherKeys::derive(shared.as_bytes(), PK_KDF_INFO);
@@ -317,7 +317,7 @@ impl ZeroizeOnDrop for PkDecryption {}
 impl fmt::Debug for PkDecryption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PkDecryption")
-            .field("public_key", &self.keypair.public)
+            .field("public_key", &self.keypair.public())
             .finish_non_exhaustive()
     }
 }

@@ -1,5 +1,5 @@
-//! Deterministic randomness for unit tests: replays of the fixed streams that
-//! libolm's test values were made with.
+//! Unit-test helpers: deterministic randomness (replays of the fixed streams
+//! that libolm's test values were made with) and the start of a session.
 
 use alloc::vec::Vec;
 use core::convert::Infallible;
@@ -54,3 +54,18 @@ impl rand::TryRng for Replay {
 }
 
 impl rand::TryCryptoRng for Replay {}
+
+/// Alice's outbound session to a new account of Bob's, before she sends,
+/// and Bob's account: the start of most session tests.
+pub(crate) fn outbound_session<R: rand::CryptoRng + ?Sized>(
+    rng: &mut R,
+) -> (crate::olm::Account, crate::olm::Session, crate::olm::Account) {
+    use crate::olm::{Account, SessionConfig};
+    let alice = Account::new_with_rng(rng);
+    let mut bob = Account::new_with_rng(rng);
+    let otk = bob.generate_one_time_keys_with_rng(1, rng).created[0];
+    let session = alice
+        .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, rng)
+        .unwrap();
+    (alice, session, bob)
+}

@@ -184,7 +184,7 @@ impl Ecies {
 
     /// Our ephemeral public key: what G shows in its QR code.
     pub fn public_key(&self) -> Curve25519PublicKey {
-        self.keypair.public
+        self.keypair.public()
     }
 
     /// Opens the channel to `their_public_key` (read from the QR code) as
@@ -228,10 +228,10 @@ impl Ecies {
     fn establish(self, their_public_key: Curve25519PublicKey, role: Role) -> Result<EstablishedEcies, EciesError> {
         let shared = self
             .keypair
-            .secret
+            .secret()
             .diffie_hellman(&their_public_key)
             .map_err(|_| EciesError::NonContributoryKey)?;
-        let our_public_key = self.keypair.public;
+        let our_public_key = self.keypair.public();
         let (g, s) = match role {
             Role::Initiator => (their_public_key, our_public_key),
             Role::Recipient => (our_public_key, their_public_key),
@@ -270,7 +270,7 @@ impl ZeroizeOnDrop for Ecies {}
 impl fmt::Debug for Ecies {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ecies")
-            .field("public_key", &self.keypair.public)
+            .field("public_key", &self.keypair.public())
             .field("info_prefix", &self.info_prefix)
             .finish_non_exhaustive()
     }

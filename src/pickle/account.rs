@@ -13,18 +13,16 @@
 // Without `libolm-compat`, the parts shared with libolm's format go unused.
 #![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
 
-use alloc::{string::String, vec::Vec};
-
-use rand::CryptoRng;
-use zeroize::Zeroizing;
+use alloc::vec::Vec;
 
 #[cfg(feature = "libolm-compat")]
-use super::libolm;
+use super::methods::LibolmBody;
 use super::{
-    PICKLE_KEY_LENGTH, PickleError,
+    PickleError,
     checks::{self, Ed25519Form},
     codec::{Reader, Writer},
-    envelope::{self, Kind},
+    envelope::Kind,
+    methods::{OurBody, pickle_methods},
 };
 use crate::{
     Curve25519PublicKey, KeyId,
@@ -36,200 +34,159 @@ const LIBOLM_VERSION: u32 = 4;
 /// form. Bit 1: vodozemac's key id scheme (two counters follow, not one).
 const FORM_WIDE_IDS: u8 = 2;
 
-impl Account {
-    /// Pickles the account in our format, with a nonce from the operating
-    /// system's generator.
-    #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
-        self.pickle_with_rng(key, &mut rand::rng())
-    }
+impl OurBody for Account {
+    const KIND: Kind = Kind::Account;
 
-    /// Pickles the account in our format, drawing the 16-byte nonce from
-    /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
-        &self,
-        key: &[u8; PICKLE_KEY_LENGTH],
-        rng: &mut R,
-    ) -> Zeroizing<String> {
-        crate::stack::scrubbed(|| {
-            let keys = self.stored_one_time_keys();
-            let mut w = Writer::with_capacity(100 + 70 * keys.len());
-            let ids = self.key_ids();
-            let wide = if matches!(ids, KeyIds::Vodozemac { .. }) {
-                FORM_WIDE_IDS
-            } else {
-                0
-            };
-            checks::write_ed25519(&mut w, self.signing_keypair(), wide);
-            w.bytes(self.identity_keypair().secret.to_bytes().as_slice());
-            match ids {
-                KeyIds::Libolm { last } => w.varint(last.into()),
-                KeyIds::Vodozemac {
-                    next_one_time,
-                    next_fallback,
-                } => {
-                    w.varint(next_one_time);
-                    w.varint(next_fallback);
-                }
-            }
-            w.varint(keys.len() as u64);
-            for key in keys.iter() {
-                write_key(&mut w, key, KeyWidth::Varint);
-            }
-            write_fallback(&mut w, self.stored_fallback_keys(), KeyWidth::Varint);
-            envelope::seal(Kind::Account, &w.into_bytes(), key, rng)
-        })
-    }
-
-    /// Restores an account from our pickle format.
-    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = envelope::open(Kind::Account, pickle, key)?;
-            let mut r = Reader::new(&body);
-            let form = r.u8()?;
-            if form > (FORM_WIDE_IDS | 1) {
-                return Err(PickleError::Invalid("unknown account form"));
-            }
-            let signing_key = checks::read_ed25519(&mut r, Ed25519Form::from_bit(form & 1))?;
-            let identity_key = checks::curve_pair_from_secret(r.array::<32>()?);
-            let key_ids = if form & FORM_WIDE_IDS == 0 {
-                KeyIds::Libolm { last: r.varint_u32()? }
-            } else {
-                KeyIds::Vodozemac {
-                    next_one_time: r.varint()?,
-                    next_fallback: r.varint()?,
-                }
-            };
-            let wide = form & FORM_WIDE_IDS != 0;
-            let count = r.count(key_ids.capacity())?;
-            let mut one_time_keys = Vec::with_capacity(count);
-            for _ in 0..count {
-                one_time_keys.push(read_key(&mut r, KeyWidth::Varint, wide)?);
-            }
-            let fallback_keys = read_fallback(&mut r, KeyWidth::Varint, wide)?;
-            r.finish()?;
-            Self::from_stored(signing_key, identity_key, one_time_keys, fallback_keys, key_ids)
-        })
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// Writes the account as libolm's account pickle (version 4), byte for
-    /// byte as libolm would for the same state.
-    ///
-    /// libolm derives its IV from the key, so equal states give equal
-    /// pickles under one key. An account read from vodozemac is written with
-    /// its ids narrowed to libolm's 4 bytes (so it publishes new ids in
-    /// libolm's width, after every id it gave out); one that libolm cannot
-    /// hold (more than 100 one-time keys, an id above 2^32 − 1) is an
-    /// [`Unrepresentable`](PickleError::Unrepresentable) error, never a
-    /// pickle with keys left out.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        let last = self.libolm_last_key_id()?;
-        let len = self.stored_one_time_keys().len();
-        Ok(libolm::pickle(key, 180 + 69 * len, |w| self.write_libolm_body(w, last)))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
-    /// output, for any key, computed without writing the pickle (libolm's
-    /// `olm_pickle_*_length`).
-    pub fn libolm_pickle_len(&self) -> usize {
-        let last = self.libolm_last_key_id().unwrap_or_default();
-        libolm::pickle_len(|w| self.write_libolm_body(w, last))
-    }
-
-    /// libolm's single counter for this account's ids, if libolm can hold
-    /// the account.
-    #[cfg(feature = "libolm-compat")]
-    fn libolm_last_key_id(&self) -> Result<u32, PickleError> {
-        let keys = self.stored_one_time_keys();
-        if keys.len() > LIBOLM_ONE_TIME_KEY_CAPACITY {
-            return Err(PickleError::Unrepresentable("libolm stores at most 100 one-time keys"));
-        }
-        let narrow = |id: u64| u32::try_from(id).map_err(|_| PickleError::Unrepresentable("a key id above 2^32 - 1"));
-        for key in keys.iter().chain(self.stored_fallback_keys().iter()) {
-            narrow(key.id().value())?;
-        }
-        match self.key_ids() {
-            KeyIds::Libolm { last } => Ok(last),
-            // libolm gives out `last + 1` next: past both of vodozemac's counters.
+    fn write(&self, w: &mut Writer) {
+        let ids = self.key_ids();
+        let wide = if matches!(ids, KeyIds::Vodozemac { .. }) {
+            FORM_WIDE_IDS
+        } else {
+            0
+        };
+        checks::write_ed25519(w, self.signing_keypair(), wide);
+        w.bytes(self.identity_keypair().secret().to_bytes().as_slice());
+        match ids {
+            KeyIds::Libolm { last } => w.varint(last.into()),
             KeyIds::Vodozemac {
                 next_one_time,
                 next_fallback,
-            } => narrow(next_one_time.max(next_fallback).saturating_sub(1)),
+            } => {
+                w.varint(next_one_time);
+                w.varint(next_fallback);
+            }
         }
+        let keys = self.stored_one_time_keys();
+        w.varint(keys.len() as u64);
+        for key in keys.iter() {
+            write_key(w, key, KeyWidth::Varint);
+        }
+        write_fallback(w, self.stored_fallback_keys(), KeyWidth::Varint);
     }
 
-    #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer, last: u32) {
+    fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        let form = r.u8()?;
+        if form > (FORM_WIDE_IDS | 1) {
+            return Err(PickleError::Invalid("unknown account form"));
+        }
+        let signing_key = checks::read_ed25519(r, Ed25519Form::from_bit(form & 1))?;
+        let identity_key = checks::curve_pair_from_secret(r.array::<32>()?);
+        let key_ids = if form & FORM_WIDE_IDS == 0 {
+            KeyIds::Libolm { last: r.varint_u32()? }
+        } else {
+            KeyIds::Vodozemac {
+                next_one_time: r.varint()?,
+                next_fallback: r.varint()?,
+            }
+        };
+        let wide = form & FORM_WIDE_IDS != 0;
+        let count = r.count(key_ids.capacity())?;
+        let mut one_time_keys = Vec::with_capacity(count);
+        for _ in 0..count {
+            one_time_keys.push(read_key(r, KeyWidth::Varint, wide)?);
+        }
+        let fallback_keys = read_fallback(r, KeyWidth::Varint, wide)?;
+        Self::from_stored(signing_key, identity_key, one_time_keys, fallback_keys, key_ids)
+    }
+}
+
+/// libolm's single counter for this account's ids, if libolm can hold the
+/// account.
+#[cfg(feature = "libolm-compat")]
+fn libolm_last_key_id(account: &Account) -> Result<u32, PickleError> {
+    let keys = account.stored_one_time_keys();
+    if keys.len() > LIBOLM_ONE_TIME_KEY_CAPACITY {
+        return Err(PickleError::Unrepresentable("libolm stores at most 100 one-time keys"));
+    }
+    let narrow = |id: u64| u32::try_from(id).map_err(|_| PickleError::Unrepresentable("a key id above 2^32 - 1"));
+    for key in keys.iter().chain(account.stored_fallback_keys().iter()) {
+        narrow(key.id().value())?;
+    }
+    match account.key_ids() {
+        KeyIds::Libolm { last } => Ok(last),
+        // libolm gives out `last + 1` next: past both of vodozemac's counters.
+        KeyIds::Vodozemac {
+            next_one_time,
+            next_fallback,
+        } => narrow(next_one_time.max(next_fallback).saturating_sub(1)),
+    }
+}
+
+#[cfg(feature = "libolm-compat")]
+impl LibolmBody for Account {
+    fn check_libolm(&self) -> Result<(), PickleError> {
+        libolm_last_key_id(self).map(drop)
+    }
+
+    fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(LIBOLM_VERSION);
         let signing_key = self.signing_keypair();
         w.bytes(signing_key.public_key().as_bytes());
         w.bytes(signing_key.expanded_bytes().as_bytes());
         let identity_key = self.identity_keypair();
-        w.bytes(identity_key.public.as_bytes());
-        w.bytes(identity_key.secret.to_bytes().as_slice());
+        w.bytes(identity_key.public().as_bytes());
+        w.bytes(identity_key.secret().to_bytes().as_slice());
         let keys = self.stored_one_time_keys();
         w.u32_be(keys.len() as u32);
         for key in keys.iter() {
             write_key(w, key, KeyWidth::Libolm);
         }
         write_fallback(w, self.stored_fallback_keys(), KeyWidth::Libolm);
-        w.u32_be(last);
+        // Checked by `check_libolm` before a pickle is written (a length
+        // counts bytes only).
+        w.u32_be(libolm_last_key_id(self).unwrap_or_default());
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// Reads a libolm account pickle (versions 2, 3 and 4).
-    ///
-    /// The Ed25519 key stays in libolm's 64-byte expanded form: the account
-    /// signs with it and writes it back unchanged.
-    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = libolm::decrypt(key, pickle)?;
-            let mut r = Reader::new(&body);
-            let version = r.u32_be()?;
-            match version {
-                2..=4 => {}
-                1 => return Err(PickleError::LegacyAccount),
-                other => return Err(PickleError::Version(other)),
-            }
-            let signing_key = checks::read_libolm_ed25519(&mut r)?;
-            let identity_key = checks::read_curve_pair(&mut r)?;
-            let count = r.u32_be()?;
-            if count as usize > LIBOLM_ONE_TIME_KEY_CAPACITY {
-                return Err(PickleError::Invalid("too many one-time keys"));
-            }
-            let mut one_time_keys = Vec::with_capacity(count as usize);
-            for _ in 0..count {
-                one_time_keys.push(read_key(&mut r, KeyWidth::Libolm, false)?);
-            }
-            let fallback_keys = match version {
-                2 => FallbackKeys::default(),
-                3 => {
-                    // Version 3 always holds both records and tells how many are
-                    // real by their published flags, as libolm reads it.
-                    let current = read_key(&mut r, KeyWidth::Libolm, false)?;
-                    let previous = read_key(&mut r, KeyWidth::Libolm, false)?;
-                    match (current.is_published(), previous.is_published()) {
-                        (false, _) => FallbackKeys::default(),
-                        (true, false) => FallbackKeys::new(Some(current), None),
-                        (true, true) => FallbackKeys::new(Some(current), Some(previous)),
-                    }
+    fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        let version = r.u32_be()?;
+        match version {
+            2..=4 => {}
+            1 => return Err(PickleError::LegacyAccount),
+            other => return Err(PickleError::Version(other)),
+        }
+        let signing_key = checks::read_libolm_ed25519(r)?;
+        let identity_key = checks::read_curve_pair(r)?;
+        let count = r.u32_be()?;
+        if count as usize > LIBOLM_ONE_TIME_KEY_CAPACITY {
+            return Err(PickleError::Invalid("too many one-time keys"));
+        }
+        let mut one_time_keys = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            one_time_keys.push(read_key(r, KeyWidth::Libolm, false)?);
+        }
+        let fallback_keys = match version {
+            2 => FallbackKeys::default(),
+            3 => {
+                // Version 3 always holds both records and tells how many are
+                // real by their published flags, as libolm reads it.
+                let current = read_key(r, KeyWidth::Libolm, false)?;
+                let previous = read_key(r, KeyWidth::Libolm, false)?;
+                match (current.is_published(), previous.is_published()) {
+                    (false, _) => FallbackKeys::default(),
+                    (true, false) => FallbackKeys::new(Some(current), None),
+                    (true, true) => FallbackKeys::new(Some(current), Some(previous)),
                 }
-                _ => read_fallback(&mut r, KeyWidth::Libolm, false)?,
-            };
-            let last = r.u32_be()?;
-            r.finish()?;
-            Self::from_stored(
-                signing_key,
-                identity_key,
-                one_time_keys,
-                fallback_keys,
-                KeyIds::Libolm { last },
-            )
-        })
+            }
+            _ => read_fallback(r, KeyWidth::Libolm, false)?,
+        };
+        let last = r.u32_be()?;
+        Self::from_stored(
+            signing_key,
+            identity_key,
+            one_time_keys,
+            fallback_keys,
+            KeyIds::Libolm { last },
+        )
     }
 }
+
+pickle_methods!(
+    Account,
+    "account",
+    ours: "The body keeps the key id scheme the account publishes under (libolm's or vodozemac's), see `docs/pickle-format.md`.",
+    to_libolm: "Version 4. An account read from vodozemac is written with its ids narrowed to libolm's 4 bytes (so it publishes new ids in libolm's width, after every id it gave out); one that libolm cannot hold (more than 100 one-time keys, an id above 2^32 − 1) is an [`Unrepresentable`](crate::PickleError::Unrepresentable) error, never a pickle with keys left out.",
+    from_libolm: "Versions 2, 3 and 4 (version 1 is refused: [`LegacyAccount`](crate::PickleError::LegacyAccount)). The Ed25519 key stays in libolm's 64-byte expanded form: the account signs with it and writes it back unchanged.",
+);
 
 /// How a key's id is stored: a varint (ours) or libolm's `u32`.
 #[derive(Clone, Copy)]
@@ -246,7 +203,7 @@ fn write_key(w: &mut Writer, key: &OneTimeKey, width: KeyWidth) {
     }
     w.bool(key.is_published());
     w.bytes(key.public_key().as_bytes());
-    w.bytes(key.keypair().secret.to_bytes().as_slice());
+    w.bytes(key.keypair().secret().to_bytes().as_slice());
 }
 
 /// Reads one key, its public key as stored (see `checks::curve_pair_stored`).
@@ -292,7 +249,7 @@ mod tests {
     use rand::{SeedableRng, rngs::StdRng};
 
     use super::*;
-    use crate::test_rng::Replay;
+    use crate::{pickle::libolm, test_rng::Replay};
 
     /// libolm 3.2.7 (as test-vectors/generator runs it): Alice's account (random A1×32 ‖ A2×32) pickled by
     /// libolm with the empty key.

@@ -47,6 +47,7 @@ pub(crate) fn read_ed25519(r: &mut Reader<'_>, form: Ed25519Form) -> Result<Ed25
 
 /// libolm's Ed25519 pair: the public key, then the expanded secret, which
 /// must belong together.
+#[cfg(feature = "libolm-compat")]
 pub(crate) fn read_libolm_ed25519(r: &mut Reader<'_>) -> Result<Ed25519Keypair, PickleError> {
     let public = r.public_key()?;
     let pair = Ed25519Keypair::from_expanded(r.array::<64>()?);
@@ -62,10 +63,11 @@ pub(crate) fn read_libolm_ed25519(r: &mut Reader<'_>) -> Result<Ed25519Keypair, 
 /// together: our format stores only the secret and derives the public key,
 /// so a pair that did not match would change identity on a round trip
 /// through it (found by fuzzing).
+#[cfg(feature = "libolm-compat")]
 pub(crate) fn read_curve_pair(r: &mut Reader<'_>) -> Result<Curve25519Keypair, PickleError> {
     let public = Curve25519PublicKey::from_bytes(r.public_key()?);
     let pair = curve_pair_from_secret(r.array::<32>()?);
-    if pair.public != public {
+    if pair.public() != public {
         return Err(PickleError::Invalid(
             "the Curve25519 public key does not match the secret key",
         ));

@@ -39,6 +39,16 @@ impl Writer {
         Self { sink: Sink::Count(0) }
     }
 
+    /// The bytes `write` writes, in a buffer of exactly their length: the
+    /// same code counts them first, so the buffer never grows.
+    pub(crate) fn exact(write: impl Fn(&mut Self)) -> Zeroizing<Vec<u8>> {
+        let mut counter = Self::counter();
+        write(&mut counter);
+        let mut w = Self::with_capacity(counter.len());
+        write(&mut w);
+        w.into_bytes()
+    }
+
     /// Appends `len` bytes that `fill` writes. A `Vec` that grows by itself
     /// copies its contents and frees the old buffer without wiping it, so
     /// the buffer is replaced here and the old one dropped through
@@ -144,6 +154,17 @@ impl<'a> Reader<'a> {
     /// libolm's booleans: any non-zero byte is true.
     pub(crate) fn bool(&mut self) -> Result<bool, PickleError> {
         Ok(self.u8()? != 0)
+    }
+
+    /// libolm's leading version number, if it is one of `accepted`.
+    #[cfg(feature = "libolm-compat")]
+    pub(crate) fn version(&mut self, accepted: &[u32]) -> Result<u32, PickleError> {
+        let version = self.u32_be()?;
+        if accepted.contains(&version) {
+            Ok(version)
+        } else {
+            Err(PickleError::Version(version))
+        }
     }
 
     pub(crate) fn u32_be(&mut self) -> Result<u32, PickleError> {

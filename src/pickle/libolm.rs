@@ -10,7 +10,9 @@ use alloc::{string::String, vec::Vec};
 
 use zeroize::Zeroizing;
 
-use super::{PickleError, codec::Writer};
+use super::PickleError;
+#[cfg(feature = "libolm-compat")]
+use super::codec::Writer;
 use crate::{
     cipher::{CipherError, CipherKeys, TRUNCATED_MAC_LEN},
     encoding::{base64_decode, base64_encode},
@@ -37,18 +39,16 @@ pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
     Zeroizing::new(base64_encode(out.as_slice()))
 }
 
-/// The pickle of the body `write` writes, into a buffer of `capacity`
-/// bytes to start with: the one way every object makes its libolm pickle.
-pub(crate) fn pickle(key: &[u8], capacity: usize, write: impl FnOnce(&mut Writer)) -> Zeroizing<String> {
-    crate::stack::scrubbed(|| {
-        let mut w = Writer::with_capacity(capacity);
-        write(&mut w);
-        encrypt(key, &w.into_bytes())
-    })
+/// The pickle of the body `write` writes: the one way every object makes
+/// its libolm pickle.
+#[cfg(feature = "libolm-compat")]
+pub(crate) fn pickle(key: &[u8], write: impl Fn(&mut Writer)) -> Zeroizing<String> {
+    crate::stack::scrubbed(|| encrypt(key, &Writer::exact(write)))
 }
 
 /// The exact length of the pickle `pickle` makes of what `write` writes,
 /// counted without copying a byte of it.
+#[cfg(feature = "libolm-compat")]
 pub(crate) fn pickle_len(write: impl FnOnce(&mut Writer)) -> usize {
     crate::stack::scrubbed(|| {
         let mut w = Writer::counter();
@@ -58,6 +58,7 @@ pub(crate) fn pickle_len(write: impl FnOnce(&mut Writer)) -> usize {
 }
 
 /// The length of the pickle `encrypt` makes of a body of `body_len` bytes.
+#[cfg(feature = "libolm-compat")]
 const fn encrypted_len(body_len: usize) -> usize {
     let raw = CipherKeys::ciphertext_len(body_len) + TRUNCATED_MAC_LEN;
     (raw * 4).div_ceil(3)

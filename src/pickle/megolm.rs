@@ -13,18 +13,14 @@
 // Without `libolm-compat`, the parts shared with libolm's format go unused.
 #![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
 
-use alloc::string::String;
-
-use rand::CryptoRng;
-use zeroize::Zeroizing;
-
 #[cfg(feature = "libolm-compat")]
-use super::libolm;
+use super::methods::LibolmBody;
 use super::{
-    PICKLE_KEY_LENGTH, PickleError,
+    PickleError,
     checks::{self, Ed25519Form, read_flag},
     codec::{Reader, Writer},
-    envelope::{self, Kind},
+    envelope::Kind,
+    methods::{OurBody, pickle_methods},
 };
 use crate::{
     Ed25519PublicKey,
@@ -62,63 +58,29 @@ fn read_config(r: &mut Reader<'_>) -> Result<SessionConfig, PickleError> {
     }
 }
 
-impl GroupSession {
-    /// Pickles the session in our format, with a nonce from the operating
-    /// system's generator.
-    #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
-        self.pickle_with_rng(key, &mut rand::rng())
+impl OurBody for GroupSession {
+    const KIND: Kind = Kind::GroupSession;
+
+    fn write(&self, w: &mut Writer) {
+        w.u8(CONFIG_V1);
+        write_ratchet(w, self.ratchet(), false);
+        checks::write_ed25519(w, self.signing_key_pair(), 0);
     }
 
-    /// Pickles the session in our format, drawing the 16-byte nonce from
-    /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
-        &self,
-        key: &[u8; PICKLE_KEY_LENGTH],
-        rng: &mut R,
-    ) -> Zeroizing<String> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(210);
-            w.u8(CONFIG_V1);
-            write_ratchet(&mut w, self.ratchet(), false);
-            checks::write_ed25519(&mut w, self.signing_key_pair(), 0);
-            envelope::seal(Kind::GroupSession, &w.into_bytes(), key, rng)
-        })
+    fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        read_config(r)?;
+        let ratchet = read_ratchet(r, false)?;
+        let signing_key = match r.u8()? {
+            form @ 0..=1 => checks::read_ed25519(r, Ed25519Form::from_bit(form))?,
+            _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
+        };
+        Ok(Self::from_parts(ratchet, signing_key))
     }
+}
 
-    /// Restores a session from our pickle format.
-    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = envelope::open(Kind::GroupSession, pickle, key)?;
-            let mut r = Reader::new(&body);
-            read_config(&mut r)?;
-            let ratchet = read_ratchet(&mut r, false)?;
-            let signing_key = match r.u8()? {
-                form @ 0..=1 => checks::read_ed25519(&mut r, Ed25519Form::from_bit(form))?,
-                _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
-            };
-            r.finish()?;
-            Ok(Self::from_parts(ratchet, signing_key))
-        })
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// Writes the session as libolm's outbound group session pickle
-    /// (version 1), byte for byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        Ok(libolm::pickle(key, 232, |w| self.write_libolm_body(w)))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
-    /// output, for any key, computed without writing the pickle (libolm's
-    /// `olm_pickle_*_length`).
-    pub fn libolm_pickle_len(&self) -> usize {
-        libolm::pickle_len(|w| self.write_libolm_body(w))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer) {
+#[cfg(feature = "libolm-compat")]
+impl LibolmBody for GroupSession {
+    fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(GROUP_LIBOLM_VERSION);
         write_ratchet(w, self.ratchet(), true);
         let pair = self.signing_key_pair();
@@ -126,95 +88,51 @@ impl GroupSession {
         w.bytes(pair.expanded_bytes().as_bytes());
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// Reads a libolm outbound group session pickle (version 1). The
-    /// session keeps libolm's expanded signing key and writes it back
-    /// unchanged.
-    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = libolm::decrypt(key, pickle)?;
-            let mut r = Reader::new(&body);
-            let version = r.u32_be()?;
-            if version != GROUP_LIBOLM_VERSION {
-                return Err(PickleError::Version(version));
-            }
-            let ratchet = read_ratchet(&mut r, true)?;
-            let signing_key = checks::read_libolm_ed25519(&mut r)?;
-            r.finish()?;
-            Ok(Self::from_parts(ratchet, signing_key))
-        })
+    fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        r.version(&[GROUP_LIBOLM_VERSION])?;
+        let ratchet = read_ratchet(r, true)?;
+        let signing_key = checks::read_libolm_ed25519(r)?;
+        Ok(Self::from_parts(ratchet, signing_key))
     }
 }
 
-impl InboundGroupSession {
-    /// Pickles the session in our format, with a nonce from the operating
-    /// system's generator.
-    #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
-        self.pickle_with_rng(key, &mut rand::rng())
+pickle_methods!(
+    GroupSession,
+    "session",
+    ours: "The body is the configuration, the ratchet and its index, and the Ed25519 signing key.",
+    to_libolm: "libolm's outbound group session pickle, version 1.",
+    from_libolm: "Version 1. The session keeps libolm's expanded signing key and writes it back unchanged.",
+);
+
+impl OurBody for InboundGroupSession {
+    const KIND: Kind = Kind::InboundGroupSession;
+
+    fn write(&self, w: &mut Writer) {
+        w.u8(CONFIG_V1);
+        write_ratchet(w, self.initial_ratchet(), false);
+        w.bytes(self.signing_key().as_bytes());
+        w.bool(self.is_verified());
+        // No cache follows (a pickle with one is still read).
+        w.u8(0);
     }
 
-    /// Pickles the session in our format, drawing the 16-byte nonce from
-    /// `rng`.
-    ///
-    /// The latest-ratchet cache is left out, as vodozemac leaves it out: it
-    /// only spares work, a second 128-byte ratchet would make the pickle
-    /// larger than libolm's, and the first decryption after loading rebuilds
-    /// it with the same one jump from the first known index. Every message
-    /// decrypts exactly as before.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
-        &self,
-        key: &[u8; PICKLE_KEY_LENGTH],
-        rng: &mut R,
-    ) -> Zeroizing<String> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(180);
-            w.u8(CONFIG_V1);
-            write_ratchet(&mut w, self.initial_ratchet(), false);
-            w.bytes(self.signing_key().as_bytes());
-            w.bool(self.is_verified());
-            // No cache follows (a pickle with one is still read).
-            w.u8(0);
-            envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), key, rng)
-        })
+    fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        let config = read_config(r)?;
+        let initial = read_ratchet(r, false)?;
+        let signing_key = read_signing_key(r)?;
+        let verified = read_flag(r)?;
+        let latest = if read_flag(r)? {
+            Some(read_ratchet(r, false)?)
+        } else {
+            None
+        };
+        Self::from_stored(initial, latest, signing_key, verified, config)
     }
+}
 
-    /// Restores a session from our pickle format.
-    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = envelope::open(Kind::InboundGroupSession, pickle, key)?;
-            let mut r = Reader::new(&body);
-            let config = read_config(&mut r)?;
-            let initial = read_ratchet(&mut r, false)?;
-            let signing_key = read_signing_key(&mut r)?;
-            let verified = read_flag(&mut r)?;
-            let latest = if read_flag(&mut r)? {
-                Some(read_ratchet(&mut r, false)?)
-            } else {
-                None
-            };
-            r.finish()?;
-            Self::from_stored(initial, latest, signing_key, verified, config)
-        })
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// Writes the session as libolm's inbound group session pickle
-    /// (version 2), byte for byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        Ok(libolm::pickle(key, 301, |w| self.write_libolm_body(w)))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
-    /// output, for any key, computed without writing the pickle (libolm's
-    /// `olm_pickle_*_length`).
-    pub fn libolm_pickle_len(&self) -> usize {
-        libolm::pickle_len(|w| self.write_libolm_body(w))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer) {
+#[cfg(feature = "libolm-compat")]
+impl LibolmBody for InboundGroupSession {
+    fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(INBOUND_LIBOLM_VERSION);
         write_ratchet(w, self.initial_ratchet(), true);
         write_ratchet(w, self.latest_ratchet(), true);
@@ -222,30 +140,27 @@ impl InboundGroupSession {
         w.bool(self.is_verified());
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// Reads a libolm inbound group session pickle (version 2, or 1, which
-    /// lacks the verified flag and counts as verified, as in libolm).
-    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = libolm::decrypt(key, pickle)?;
-            let mut r = Reader::new(&body);
-            let version = r.u32_be()?;
-            if version != INBOUND_LIBOLM_VERSION && version != INBOUND_LIBOLM_VERSION_UNFLAGGED {
-                return Err(PickleError::Version(version));
-            }
-            let initial = read_ratchet(&mut r, true)?;
-            let latest = read_ratchet(&mut r, true)?;
-            let signing_key = read_signing_key(&mut r)?;
-            let verified = if version == INBOUND_LIBOLM_VERSION {
-                r.bool()?
-            } else {
-                true
-            };
-            r.finish()?;
-            Self::from_stored(initial, Some(latest), signing_key, verified, SessionConfig::version_1())
-        })
+    fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        let version = r.version(&[INBOUND_LIBOLM_VERSION, INBOUND_LIBOLM_VERSION_UNFLAGGED])?;
+        let initial = read_ratchet(r, true)?;
+        let latest = read_ratchet(r, true)?;
+        let signing_key = read_signing_key(r)?;
+        let verified = if version == INBOUND_LIBOLM_VERSION {
+            r.bool()?
+        } else {
+            true
+        };
+        Self::from_stored(initial, Some(latest), signing_key, verified, SessionConfig::version_1())
     }
 }
+
+pickle_methods!(
+    InboundGroupSession,
+    "session",
+    ours: "The latest-ratchet cache is left out, as vodozemac leaves it out: it only spares work, a second 128-byte ratchet would make the pickle larger than libolm's, and the first decryption after loading rebuilds it with the same one jump from the first known index. Every message decrypts exactly as before.",
+    to_libolm: "libolm's inbound group session pickle, version 2.",
+    from_libolm: "Version 2, or 1, which lacks the verified flag and counts as verified, as in libolm.",
+);
 
 fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError> {
     Ed25519PublicKey::from_bytes(&r.public_key()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
@@ -324,7 +239,7 @@ mod tests {
         w.bool(inbound.is_verified());
         w.u8(1);
         write_ratchet(&mut w, inbound.latest_ratchet(), false);
-        let with_cache = envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), &key, &mut rng);
+        let with_cache = crate::pickle::envelope::seal(Kind::InboundGroupSession, &w.into_bytes(), &key, &mut rng);
         let read = InboundGroupSession::from_pickle(&with_cache, &key).unwrap();
         assert_eq!(read.latest_index(), 4);
         assert_eq!(

@@ -35,10 +35,12 @@ mod account;
 mod checks;
 mod codec;
 mod envelope;
+#[cfg(any(feature = "libolm-compat", feature = "vodozemac-compat"))]
 mod libolm;
 #[cfg(feature = "libolm-compat")]
 pub use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
 mod megolm;
+mod methods;
 mod pk;
 mod session;
 #[cfg(test)]
@@ -140,22 +142,13 @@ mod tests {
             bob.create_outbound_session(crate::olm::SessionConfig::version_1(), bob_keys.curve25519_key(), otk)
                 .unwrap()
         };
+        let body = |pickle: &str| libolm::decrypt(b"", pickle).unwrap().to_vec();
         let samples: [Vec<u8>; 5] = [
-            libolm::decrypt(b"", &account.to_libolm_pickle(b"").unwrap())
-                .unwrap()
-                .to_vec(),
-            libolm::decrypt(b"", &session.to_libolm_pickle(b"").unwrap())
-                .unwrap()
-                .to_vec(),
-            libolm::decrypt(b"", &group.to_libolm_pickle(b"").unwrap())
-                .unwrap()
-                .to_vec(),
-            libolm::decrypt(b"", &inbound.to_libolm_pickle(b"").unwrap())
-                .unwrap()
-                .to_vec(),
-            libolm::decrypt(b"", &PkDecryption::new().to_libolm_pickle(b"").unwrap())
-                .unwrap()
-                .to_vec(),
+            body(&account.to_libolm_pickle(b"").unwrap()),
+            body(&session.to_libolm_pickle(b"").unwrap()),
+            body(&group.to_libolm_pickle(b"").unwrap()),
+            body(&inbound.to_libolm_pickle(b"").unwrap()),
+            body(&PkDecryption::new().to_libolm_pickle(b"").unwrap()),
         ];
         let mut bodies: Vec<Vec<u8>> = Vec::new();
         for sample in &samples {

@@ -6,96 +6,56 @@
 // Without `libolm-compat`, the parts shared with libolm's format go unused.
 #![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
 
-use alloc::string::String;
-
-use rand::CryptoRng;
-use zeroize::Zeroizing;
-
 #[cfg(feature = "libolm-compat")]
-use super::libolm;
+use super::methods::LibolmBody;
 use super::{
-    PICKLE_KEY_LENGTH, PickleError,
+    PickleError,
     codec::{Reader, Writer},
-    envelope::{self, Kind},
+    envelope::Kind,
+    methods::{OurBody, pickle_methods},
 };
 use crate::pk::PkDecryption;
 
 const LIBOLM_VERSION: u32 = 1;
 
-impl PkDecryption {
-    /// Pickles the key in our format, with a nonce from the operating
-    /// system's generator.
-    #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
-        self.pickle_with_rng(key, &mut rand::rng())
+impl OurBody for PkDecryption {
+    const KIND: Kind = Kind::PkDecryption;
+
+    fn write(&self, w: &mut Writer) {
+        w.bytes(self.to_bytes().as_slice());
     }
 
-    /// Pickles the key in our format, drawing the 16-byte nonce from `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
-        &self,
-        key: &[u8; PICKLE_KEY_LENGTH],
-        rng: &mut R,
-    ) -> Zeroizing<String> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(32);
-            w.bytes(self.to_bytes().as_slice());
-            envelope::seal(Kind::PkDecryption, &w.into_bytes(), key, rng)
-        })
+    fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        Ok(Self::from_bytes(r.array::<32>()?))
     }
+}
 
-    /// Restores a key from our pickle format.
-    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = envelope::open(Kind::PkDecryption, pickle, key)?;
-            let mut r = Reader::new(&body);
-            let decryption = Self::from_bytes(r.array::<32>()?);
-            r.finish()?;
-            Ok(decryption)
-        })
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// Writes the key as libolm's PK decryption pickle (version 1), byte for
-    /// byte as libolm would.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
-        Ok(libolm::pickle(key, 68, |w| self.write_libolm_body(w)))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
-    /// output, for any key, computed without writing the pickle (libolm's
-    /// `olm_pickle_*_length`).
-    pub fn libolm_pickle_len(&self) -> usize {
-        libolm::pickle_len(|w| self.write_libolm_body(w))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer) {
+#[cfg(feature = "libolm-compat")]
+impl LibolmBody for PkDecryption {
+    fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(LIBOLM_VERSION);
         w.bytes(self.public_key().as_bytes());
         w.bytes(self.to_bytes().as_slice());
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// Reads a libolm PK decryption pickle (version 1).
-    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = libolm::decrypt(key, pickle)?;
-            let mut r = Reader::new(&body);
-            let version = r.u32_be()?;
-            if version != LIBOLM_VERSION {
-                return Err(PickleError::Version(version));
-            }
-            let public = r.public_key()?;
-            let decryption = Self::from_bytes(r.array::<32>()?);
-            r.finish()?;
-            if decryption.public_key().as_bytes() != &public {
-                return Err(PickleError::Invalid("the public key does not match the secret key"));
-            }
-            Ok(decryption)
-        })
+    fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        r.version(&[LIBOLM_VERSION])?;
+        let public = r.public_key()?;
+        let decryption = Self::from_bytes(r.array::<32>()?);
+        if decryption.public_key().as_bytes() != &public {
+            return Err(PickleError::Invalid("the public key does not match the secret key"));
+        }
+        Ok(decryption)
     }
 }
+
+pickle_methods!(
+    PkDecryption,
+    "key",
+    ours: "The body is the 32-byte secret alone; the public key is derived when it is read.",
+    to_libolm: "libolm's version 1: the public key, then the secret.",
+    from_libolm: "Version 1; a public key that does not match the secret is refused.",
+);
 
 #[cfg(test)]
 mod tests {

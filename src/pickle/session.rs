@@ -14,17 +14,15 @@
 // Without `libolm-compat`, the parts shared with libolm's format go unused.
 #![cfg_attr(not(feature = "libolm-compat"), allow(dead_code, unused_imports))]
 
-use alloc::{string::String, vec::Vec};
-
-use rand::CryptoRng;
-use zeroize::Zeroizing;
+use alloc::vec::Vec;
 
 #[cfg(feature = "libolm-compat")]
-use super::libolm;
+use super::methods::LibolmBody;
 use super::{
-    PICKLE_KEY_LENGTH, PickleError, checks,
+    PickleError, checks,
     codec::{Reader, Writer},
-    envelope::{self, Kind},
+    envelope::Kind,
+    methods::{OurBody, pickle_methods},
 };
 use crate::{
     Curve25519PublicKey, Curve25519SecretKey,
@@ -86,88 +84,57 @@ impl Format {
     }
 }
 
-impl Session {
-    /// Pickles the session in our format, with a nonce from the operating
-    /// system's generator.
-    #[cfg(feature = "std")]
-    pub fn pickle(&self, key: &[u8; PICKLE_KEY_LENGTH]) -> Zeroizing<String> {
-        self.pickle_with_rng(key, &mut rand::rng())
+impl OurBody for Session {
+    const KIND: Kind = Kind::Session;
+
+    fn write(&self, w: &mut Writer) {
+        w.u8(CONFIG_V1);
+        self.write_state(w, Format::Ours);
     }
 
-    /// Pickles the session in our format, drawing the 16-byte nonce from
-    /// `rng`.
-    pub fn pickle_with_rng<R: CryptoRng + ?Sized>(
-        &self,
-        key: &[u8; PICKLE_KEY_LENGTH],
-        rng: &mut R,
-    ) -> Zeroizing<String> {
-        crate::stack::scrubbed(|| {
-            let mut w = Writer::with_capacity(400);
-            w.u8(CONFIG_V1);
-            self.write_state(&mut w, Format::Ours);
-            envelope::seal(Kind::Session, &w.into_bytes(), key, rng)
-        })
+    fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        if r.u8()? != CONFIG_V1 {
+            return Err(PickleError::Invalid("unknown session configuration"));
+        }
+        Self::read_state(r, Format::Ours)
     }
+}
 
-    /// Restores a session from our pickle format.
-    pub fn from_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = envelope::open(Kind::Session, pickle, key)?;
-            let mut r = Reader::new(&body);
-            if r.u8()? != CONFIG_V1 {
-                return Err(PickleError::Invalid("unknown session configuration"));
-            }
-            let session = Self::read_state(&mut r, Format::Ours)?;
-            r.finish()?;
-            Ok(session)
-        })
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    /// Writes the session as libolm's session pickle (version 1), byte for
-    /// byte as libolm would for the same state.
-    pub fn to_libolm_pickle(&self, key: &[u8]) -> Result<Zeroizing<String>, PickleError> {
+#[cfg(feature = "libolm-compat")]
+impl LibolmBody for Session {
+    fn check_libolm(&self) -> Result<(), PickleError> {
         if self.ratchet().skipped().len() > SkippedKeyLimit::Total.max_keys() {
             return Err(PickleError::Unrepresentable(
                 "libolm keeps at most 40 skipped message keys; this session (from vodozemac) holds more",
             ));
         }
-        Ok(libolm::pickle(key, 400, |w| self.write_libolm_body(w)))
+        Ok(())
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// The exact length of [`to_libolm_pickle`](Self::to_libolm_pickle)'s
-    /// output, for any key, computed without writing the pickle (libolm's
-    /// `olm_pickle_*_length`).
-    pub fn libolm_pickle_len(&self) -> usize {
-        libolm::pickle_len(|w| self.write_libolm_body(w))
-    }
-
-    #[cfg(feature = "libolm-compat")]
-    fn write_libolm_body(&self, w: &mut Writer) {
+    fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(LIBOLM_VERSION);
         self.write_state(w, Format::Libolm);
     }
 
-    #[cfg(feature = "libolm-compat")]
-    /// Reads a libolm session pickle (version 1 or 0x80000001).
-    pub fn from_libolm_pickle(pickle: &str, key: &[u8]) -> Result<Self, PickleError> {
-        crate::stack::scrubbed(|| {
-            let body = libolm::decrypt(key, pickle)?;
-            let mut r = Reader::new(&body);
-            let version = r.u32_be()?;
-            if version != LIBOLM_VERSION && version != LIBOLM_VERSION_WITH_INDEX {
-                return Err(PickleError::Version(version));
-            }
-            let session = Self::read_state(&mut r, Format::Libolm)?;
-            if version == LIBOLM_VERSION_WITH_INDEX {
-                r.u32_be()?;
-            }
-            r.finish()?;
-            Ok(session)
-        })
+    fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
+        let version = r.version(&[LIBOLM_VERSION, LIBOLM_VERSION_WITH_INDEX])?;
+        let session = Self::read_state(r, Format::Libolm)?;
+        if version == LIBOLM_VERSION_WITH_INDEX {
+            r.u32_be()?;
+        }
+        Ok(session)
     }
+}
 
+pickle_methods!(
+    Session,
+    "session",
+    ours: "Besides libolm's state, the body keeps what vodozemac records (ratchet counts, the sending chain's parent, how skipped keys are limited), so that a session from vodozemac goes back there unchanged.",
+    to_libolm: "Version 1. A session from vodozemac that holds more than libolm's 40 skipped message keys is an [`Unrepresentable`](crate::PickleError::Unrepresentable) error, never a pickle with keys left out.",
+    from_libolm: "Version 1 or 0x80000001 (which adds a trailing index that is ignored).",
+);
+
+impl Session {
     fn write_state(&self, w: &mut Writer, format: Format) {
         let ratchet = self.ratchet();
         let keys = self.session_keys();
@@ -413,7 +380,10 @@ fn read_history(r: &mut Reader<'_>, chains: &[(Curve25519PublicKey, ChainKey)]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::olm::{Account, OlmMessage};
+    use crate::{
+        olm::OlmMessage,
+        pickle::{envelope, libolm},
+    };
 
     /// libolm 3.2.7 (as test-vectors/generator runs it): Alice's session after reading Bob's reply,
     /// pickled by libolm with the empty key.
@@ -433,13 +403,7 @@ mod tests {
     #[test]
     fn restored_sessions_keep_talking() {
         let mut rng = rand::rng();
-        let alice = Account::new_with_rng(&mut rng);
-        let mut bob = Account::new_with_rng(&mut rng);
-        bob.generate_one_time_keys_with_rng(1, &mut rng);
-        let otk = *bob.one_time_keys().values().next().unwrap();
-        let mut a = alice
-            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
-            .unwrap();
+        let (alice, mut a, mut bob) = crate::test_rng::outbound_session(&mut rng);
         let OlmMessage::PreKey(m) = a.encrypt_with_rng("1", &mut rng) else {
             panic!()
         };
@@ -518,12 +482,7 @@ mod tests {
     #[test]
     fn libolm_sending_ratchet_key_is_kept_as_stored() {
         let mut rng = rand::rng();
-        let alice = Account::new_with_rng(&mut rng);
-        let mut bob = Account::new_with_rng(&mut rng);
-        let otk = bob.generate_one_time_keys_with_rng(1, &mut rng).created[0];
-        let session = alice
-            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
-            .unwrap();
+        let (_, session, _) = crate::test_rng::outbound_session(&mut rng);
         let mut body = libolm::decrypt(b"", &session.to_libolm_pickle(b"").unwrap())
             .unwrap()
             .to_vec();
@@ -559,30 +518,24 @@ mod tests {
 
     #[test]
     fn rejects_invalid_state() {
-        let mut w = Writer::with_capacity(300);
-        w.u32_be(LIBOLM_VERSION);
-        w.bool(true);
-        w.bytes(&[1; 96]);
-        w.bytes(&[2; 32]);
-        w.u32_be(0);
-        w.u32_be(0);
-        w.u32_be(0);
-        let pickle = libolm::encrypt(b"", &w.into_bytes());
+        // A libolm session body up to its root key, then the given counts.
+        let pickle = |counts: &[u32]| {
+            let mut w = Writer::with_capacity(300);
+            w.u32_be(LIBOLM_VERSION);
+            w.bool(true);
+            w.bytes(&[1; 96]);
+            w.bytes(&[2; 32]);
+            for &count in counts {
+                w.u32_be(count);
+            }
+            libolm::encrypt(b"", &w.into_bytes())
+        };
         assert_eq!(
-            Session::from_libolm_pickle(&pickle, b"").unwrap_err(),
+            Session::from_libolm_pickle(&pickle(&[0, 0, 0]), b"").unwrap_err(),
             PickleError::Invalid("the session has no chain at all")
         );
-
-        let mut w = Writer::with_capacity(300);
-        w.u32_be(LIBOLM_VERSION);
-        w.bool(true);
-        w.bytes(&[1; 96]);
-        w.bytes(&[2; 32]);
-        w.u32_be(0);
-        w.u32_be(6);
-        let pickle = libolm::encrypt(b"", &w.into_bytes());
         assert_eq!(
-            Session::from_libolm_pickle(&pickle, b"").unwrap_err(),
+            Session::from_libolm_pickle(&pickle(&[0, 6]), b"").unwrap_err(),
             PickleError::Invalid("too many items")
         );
         assert_eq!(

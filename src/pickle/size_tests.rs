@@ -9,7 +9,7 @@
 
 use crate::{
     megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig},
-    olm::{Account, OlmMessage, SessionConfig},
+    olm::{Account, OlmMessage},
 };
 
 const KEY: [u8; 32] = [1; 32];
@@ -30,13 +30,7 @@ fn no_larger_than_libolm() {
         account.to_libolm_pickle(b"k").unwrap().len(),
     );
 
-    let alice = Account::new_with_rng(&mut rng);
-    let mut bob = Account::new_with_rng(&mut rng);
-    bob.generate_one_time_keys_with_rng(1, &mut rng);
-    let otk = *bob.one_time_keys().values().next().unwrap();
-    let mut a = alice
-        .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
-        .unwrap();
+    let (alice, mut a, mut bob) = crate::test_rng::outbound_session(&mut rng);
     at_most_libolm(
         "fresh session",
         a.pickle_with_rng(&KEY, &mut rng).len(),

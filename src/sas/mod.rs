@@ -111,7 +111,7 @@ impl Sas {
 
     /// Our public key, to be sent to the other device (`m.key.verification.key`).
     pub fn public_key(&self) -> Curve25519PublicKey {
-        self.keypair.public
+        self.keypair.public()
     }
 
     /// Runs X25519 with the other device's public key.
@@ -124,10 +124,10 @@ impl Sas {
     /// either way, so it cannot be reused by accident).
     pub fn diffie_hellman(self, their_key: Curve25519PublicKey) -> Result<EstablishedSas, KeyError> {
         crate::stack::scrubbed(|| {
-            let shared = self.keypair.secret.diffie_hellman(&their_key)?;
+            let shared = self.keypair.secret().diffie_hellman(&their_key)?;
             Ok(EstablishedSas {
                 shared_secret: SecretBox::new(shared.as_bytes()),
-                our_public_key: self.keypair.public,
+                our_public_key: self.keypair.public(),
                 their_public_key: their_key,
             })
         })
@@ -162,7 +162,7 @@ impl ZeroizeOnDrop for Sas {}
 impl fmt::Debug for Sas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sas")
-            .field("public_key", &self.keypair.public)
+            .field("public_key", &self.keypair.public())
             .finish_non_exhaustive()
     }
 }

@@ -203,8 +203,8 @@ impl fmt::Debug for Curve25519SecretKey {
 /// or shown repeatedly (identity, one-time and ratchet keys) keep it here.
 #[derive(Clone)]
 pub(crate) struct Curve25519Keypair {
-    pub(crate) secret: Curve25519SecretKey,
-    pub(crate) public: Curve25519PublicKey,
+    secret: Curve25519SecretKey,
+    public: Curve25519PublicKey,
 }
 
 impl Curve25519Keypair {
@@ -221,6 +221,19 @@ impl Curve25519Keypair {
     /// only for authenticated stored state (pickles).
     pub(crate) fn from_parts(secret: Curve25519SecretKey, public: Curve25519PublicKey) -> Self {
         Self { secret, public }
+    }
+
+    pub(crate) fn secret(&self) -> &Curve25519SecretKey {
+        &self.secret
+    }
+
+    pub(crate) const fn public(&self) -> Curve25519PublicKey {
+        self.public
+    }
+
+    /// The secret half, for owners that keep the public half in another form.
+    pub(crate) fn into_secret(self) -> Curve25519SecretKey {
+        self.secret
     }
 }
 

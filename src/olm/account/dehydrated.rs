@@ -193,17 +193,17 @@ impl Account {
         // Allocated once at full size, so no copy is left behind by growth.
         let mut payload = Zeroizing::new(Vec::with_capacity(length));
         payload.extend_from_slice(&VERSION.to_be_bytes());
-        payload.extend_from_slice(self.identity_key.secret.to_bytes().as_slice());
+        payload.extend_from_slice(self.identity_key.secret().to_bytes().as_slice());
         payload.extend_from_slice(seed.to_bytes().as_slice());
         // At most 65535 keys, so the count fits.
         payload.extend_from_slice(&(one_time_keys.len() as u32).to_be_bytes());
         for key in one_time_keys {
-            payload.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
+            payload.extend_from_slice(key.keypair().secret().to_bytes().as_slice());
         }
         match fallback_key {
             Some(key) => {
                 payload.push(1);
-                payload.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
+                payload.extend_from_slice(key.keypair().secret().to_bytes().as_slice());
             }
             None => payload.push(0),
         }
@@ -358,13 +358,13 @@ mod tests {
         let account = account(&mut rng, 2, true);
         let payload = account.dehydrated_payload().unwrap();
         let mut expected = vec![0, 0, 0, 1];
-        expected.extend_from_slice(account.identity_key.secret.to_bytes().as_slice());
+        expected.extend_from_slice(account.identity_key.secret().to_bytes().as_slice());
         expected.extend_from_slice(account.signing_key.seed().unwrap().to_bytes().as_slice());
         expected.extend_from_slice(&[0, 0, 0, 2]);
         let mut keys: Vec<_> = account.one_time_keys.iter().collect();
         keys.sort_by_key(|k| k.id());
         for key in keys {
-            expected.extend_from_slice(key.keypair().secret.to_bytes().as_slice());
+            expected.extend_from_slice(key.keypair().secret().to_bytes().as_slice());
         }
         expected.push(1);
         expected.extend_from_slice(
@@ -373,7 +373,7 @@ mod tests {
                 .current()
                 .unwrap()
                 .keypair()
-                .secret
+                .secret()
                 .to_bytes()
                 .as_slice(),
         );

@@ -174,7 +174,7 @@ impl Account {
 
     /// The Curve25519 identity key.
     pub fn curve25519_key(&self) -> Curve25519PublicKey {
-        self.identity_key.public
+        self.identity_key.public()
     }
 
     /// Signs `message` with the fingerprint key, e.g. canonical JSON of the
@@ -320,14 +320,14 @@ impl Account {
             let base_key = Curve25519Keypair::new_with_rng(rng);
             let ratchet_key = Curve25519Keypair::new_with_rng(rng);
             let (root_key, chain_key) = shared_secret::alice(
-                &self.identity_key.secret,
-                &base_key.secret,
+                self.identity_key.secret(),
+                base_key.secret(),
                 &identity_key,
                 &one_time_key,
             )?;
             let session_keys = SessionKeys {
-                identity_key: self.identity_key.public,
-                base_key: base_key.public,
+                identity_key: self.identity_key.public(),
+                base_key: base_key.public(),
                 one_time_key,
             };
             Ok(Session::new(
@@ -384,8 +384,8 @@ impl Account {
             .ok_or(SessionCreationError::MissingOneTimeKey(session_keys.one_time_key))?;
 
         let (root_key, chain_key) = shared_secret::bob(
-            &self.identity_key.secret,
-            &one_time_key.keypair().secret,
+            self.identity_key.secret(),
+            one_time_key.keypair().secret(),
             &session_keys.identity_key,
             &session_keys.base_key,
         )?;

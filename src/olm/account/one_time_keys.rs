@@ -31,7 +31,7 @@ impl OneTimeKey {
     }
 
     pub(crate) fn public_key(&self) -> Curve25519PublicKey {
-        self.key.public
+        self.key.public()
     }
 
     pub(crate) fn mark_as_published(&mut self) {
@@ -67,7 +67,7 @@ impl OneTimeKeys {
         self.keys
             .iter()
             .filter(|k| !k.published)
-            .map(|k| (k.id, k.key.public))
+            .map(|k| (k.id, k.key.public()))
             .collect()
     }
 
@@ -77,11 +77,11 @@ impl OneTimeKeys {
 
     /// The key with exactly these public bytes.
     pub(crate) fn get(&self, public_key: &Curve25519PublicKey) -> Option<&OneTimeKey> {
-        self.keys.iter().find(|k| &k.key.public == public_key)
+        self.keys.iter().find(|k| &k.key.public() == public_key)
     }
 
     pub(crate) fn remove(&mut self, public_key: &Curve25519PublicKey) -> Option<OneTimeKey> {
-        let position = self.keys.iter().position(|k| &k.key.public == public_key)?;
+        let position = self.keys.iter().position(|k| &k.key.public() == public_key)?;
         Some(self.keys.remove(position))
     }
 

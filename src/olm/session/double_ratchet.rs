@@ -93,8 +93,8 @@ impl SendingKey {
 impl From<Curve25519Keypair> for SendingKey {
     fn from(pair: Curve25519Keypair) -> Self {
         Self {
-            public: PublicHalf::Derived(pair.public),
-            secret: pair.secret,
+            public: PublicHalf::Derived(pair.public()),
+            secret: pair.into_secret(),
         }
     }
 }
@@ -295,9 +295,9 @@ impl DoubleRatchet {
                 // contributory (or after the low-order check when the session
                 // was created), and X25519 clamps every scalar to a multiple
                 // of the cofactor, so this exchange is contributory as well.
-                let shared = ratchet_key.secret.diffie_hellman_unchecked(their_ratchet_key);
+                let shared = ratchet_key.secret().diffie_hellman_unchecked(their_ratchet_key);
                 let (root_key, mut chain_key) = self.root_key.advance(&shared);
-                let message = chain_key.next_message_key().encrypt(ratchet_key.public, plaintext);
+                let message = chain_key.next_message_key().encrypt(ratchet_key.public(), plaintext);
                 self.root_key = root_key;
                 self.sending = SendingChain::Active {
                     ratchet_key: ratchet_key.into(),
@@ -321,11 +321,10 @@ impl DoubleRatchet {
         match chain.and_then(|position| self.receiving.get(position).map(|chain| (position, chain))) {
             Some((_, chain)) if index < chain.chain_key().index() => self.decrypt_skipped(message),
             Some((position, chain)) => {
-                let advance = ChainAdvance::compute(chain.chain_key(), index)?;
-                let plaintext = advance.message_key.decrypt(message)?;
-                self.store_skipped(ratchet_key, advance.skipped);
+                let (plaintext, skipped, next) = ChainAdvance::compute(chain.chain_key(), index)?.open(message)?;
+                self.store_skipped(ratchet_key, skipped);
                 if let Some(chain) = self.receiving.get_mut(position) {
-                    chain.set_chain_key(advance.next);
+                    chain.set_chain_key(next);
                 }
                 Ok(plaintext)
             }
@@ -372,14 +371,13 @@ impl DoubleRatchet {
             .diffie_hellman(&their_ratchet_key)
             .map_err(|_| DecryptionError::NonContributoryKey)?;
         let (root_key, chain_key) = self.root_key.advance(&shared);
-        let advance = ChainAdvance::compute(&chain_key, index)?;
-        let plaintext = advance.message_key.decrypt(message)?;
+        let (plaintext, skipped, next) = ChainAdvance::compute(&chain_key, index)?.open(message)?;
 
         self.root_key = root_key;
         self.sending = SendingChain::Inactive { their_ratchet_key };
         self.steps = self.steps.map(|steps| steps + 1);
         self.receiving
-            .insert(0, ReceiverChain::new(their_ratchet_key, advance.next, self.steps));
+            .insert(0, ReceiverChain::new(their_ratchet_key, next, self.steps));
         if self.receiving.len() > MAX_RECEIVING_CHAINS {
             let dropped = self.receiving.pop().map(|chain| chain.ratchet_key());
             // vodozemac keeps skipped keys inside their chain, so they go
@@ -388,7 +386,7 @@ impl DoubleRatchet {
                 self.skipped.retain(|k| Some(k.ratchet_key()) != dropped);
             }
         }
-        self.store_skipped(their_ratchet_key, advance.skipped);
+        self.store_skipped(their_ratchet_key, skipped);
         Ok(plaintext)
     }
 

@@ -5,7 +5,10 @@ use alloc::vec::Vec;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{ChainKey, MessageKey};
-use crate::{Curve25519PublicKey, olm::DecryptionError};
+use crate::{
+    Curve25519PublicKey,
+    olm::{DecryptionError, Message},
+};
 
 /// The largest number of message keys skipped over in one step (libolm's
 /// `MAX_MESSAGE_GAP`): it bounds the hashing an attacker can make us do.
@@ -83,11 +86,11 @@ impl SkippedMessageKey {
 /// before the message is authenticated and applied only once it is.
 pub(crate) struct ChainAdvance {
     /// Keys of the skipped messages worth keeping, oldest first.
-    pub(crate) skipped: Vec<MessageKey>,
+    skipped: Vec<MessageKey>,
     /// The key of the message itself.
-    pub(crate) message_key: MessageKey,
+    message_key: MessageKey,
     /// The chain key after the message.
-    pub(crate) next: ChainKey,
+    next: ChainKey,
 }
 
 impl ChainAdvance {
@@ -116,5 +119,12 @@ impl ChainAdvance {
             message_key,
             next,
         })
+    }
+
+    /// Decrypts the message with its key; on success, the skipped keys to
+    /// keep and the chain key after the message, for the caller to apply.
+    pub(crate) fn open(self, message: &Message) -> Result<(Vec<u8>, Vec<MessageKey>, ChainKey), DecryptionError> {
+        let plaintext = self.message_key.decrypt(message)?;
+        Ok((plaintext, self.skipped, self.next))
     }
 }

@@ -1,7 +1,6 @@
 //! vodozemac's `AccountPickle`.
 
 use alloc::{collections::BTreeMap, string::String, vec::Vec};
-use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -59,22 +58,10 @@ pub struct AccountPickle {
     fallback_keys: FallbackKeysPickle,
 }
 
-impl AccountPickle {
-    /// Encrypts the pickle as vodozemac's `AccountPickle::encrypt` does.
-    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-        super::encrypt(&self, key)
-    }
-
-    /// Decrypts what vodozemac's `AccountPickle::encrypt` wrote.
-    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        super::decrypt(pickle, key)
-    }
-}
-
 fn fallback_pickle(key: &OneTimeKey) -> FallbackKeyPickle {
     FallbackKeyPickle {
         key_id: KeyIdPickle(key.id().value()),
-        key: CurveSecret(*key.keypair().secret.to_bytes()),
+        key: CurveSecret(*key.keypair().secret().to_bytes()),
         published: key.is_published(),
     }
 }
@@ -102,7 +89,7 @@ impl From<&Account> for AccountPickle {
         let fallback = account.stored_fallback_keys();
         Self {
             signing_key: ed25519_secret(account.signing_keypair()),
-            diffie_hellman_key: CurveSecret(*account.identity_keypair().secret.to_bytes()),
+            diffie_hellman_key: CurveSecret(*account.identity_keypair().secret().to_bytes()),
             one_time_keys: OneTimeKeysPickle {
                 next_key_id,
                 public_keys: keys
@@ -117,7 +104,12 @@ impl From<&Account> for AccountPickle {
                     .collect(),
                 private_keys: keys
                     .iter()
-                    .map(|k| (KeyIdPickle(k.id().value()), CurveSecret(*k.keypair().secret.to_bytes())))
+                    .map(|k| {
+                        (
+                            KeyIdPickle(k.id().value()),
+                            CurveSecret(*k.keypair().secret().to_bytes()),
+                        )
+                    })
                     .collect(),
             },
             fallback_keys: FallbackKeysPickle {
@@ -151,7 +143,7 @@ impl TryFrom<AccountPickle> for Account {
         for (id, secret) in one_time.private_keys.iter().rev() {
             let pair = checks::curve_pair_from_secret(&secret.0);
             let published = match one_time.public_keys.get(id) {
-                Some(public) if Curve25519PublicKey::from_bytes(*public.bytes()) != pair.public => {
+                Some(public) if Curve25519PublicKey::from_bytes(*public.bytes()) != pair.public() => {
                     return Err(PickleError::Invalid(
                         "a one-time public key does not match its secret key",
                     ));
@@ -178,12 +170,4 @@ impl TryFrom<AccountPickle> for Account {
     }
 }
 
-impl fmt::Debug for AccountPickle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccountPickle")
-            .field("one_time_keys", &self.one_time_keys.private_keys.len())
-            .finish_non_exhaustive()
-    }
-}
-
-vodozemac_pickle_methods!(Account, AccountPickle, "Account");
+vodozemac_pickle_methods!(Account, AccountPickle, "Account", "one_time_keys" => |p: &AccountPickle| p.one_time_keys.private_keys.len());

@@ -1,7 +1,6 @@
 //! vodozemac's `GroupSessionPickle` and `InboundGroupSessionPickle`.
 
 use alloc::string::String;
-use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,23 +56,12 @@ pub struct GroupSessionPickle {
     config: Config,
 }
 
-impl GroupSessionPickle {
-    /// Encrypts the pickle as vodozemac's `GroupSessionPickle::encrypt` does.
-    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-        super::encrypt(&self, key)
-    }
-
-    /// Decrypts what vodozemac's `GroupSessionPickle::encrypt` wrote.
-    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        super::decrypt(pickle, key)
-    }
-}
-
 impl From<&GroupSession> for GroupSessionPickle {
     fn from(session: &GroupSession) -> Self {
+        let (ratchet, signing_key) = (session.ratchet(), session.signing_key_pair());
         Self {
-            ratchet: session.ratchet().into(),
-            signing_key: ed25519_secret(session.signing_key_pair()),
+            ratchet: ratchet.into(),
+            signing_key: ed25519_secret(signing_key),
             config: Config::version_1(),
         }
     }
@@ -117,19 +105,6 @@ pub struct InboundGroupSessionPickle {
     config: Config,
 }
 
-impl InboundGroupSessionPickle {
-    /// Encrypts the pickle as vodozemac's `InboundGroupSessionPickle::encrypt`
-    /// does.
-    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-        super::encrypt(&self, key)
-    }
-
-    /// Decrypts what vodozemac's `InboundGroupSessionPickle::encrypt` wrote.
-    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        super::decrypt(pickle, key)
-    }
-}
-
 impl From<&InboundGroupSession> for InboundGroupSessionPickle {
     fn from(session: &InboundGroupSession) -> Self {
         Self {
@@ -158,21 +133,5 @@ impl TryFrom<InboundGroupSessionPickle> for InboundGroupSession {
     }
 }
 
-impl fmt::Debug for GroupSessionPickle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GroupSessionPickle")
-            .field("message_index", &self.ratchet.counter)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for InboundGroupSessionPickle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InboundGroupSessionPickle")
-            .field("first_known_index", &self.initial_ratchet.counter)
-            .finish_non_exhaustive()
-    }
-}
-
-vodozemac_pickle_methods!(GroupSession, GroupSessionPickle, "GroupSession");
-vodozemac_pickle_methods!(InboundGroupSession, InboundGroupSessionPickle, "InboundGroupSession");
+vodozemac_pickle_methods!(GroupSession, GroupSessionPickle, "GroupSession", "message_index" => |p: &GroupSessionPickle| p.ratchet.counter);
+vodozemac_pickle_methods!(InboundGroupSession, InboundGroupSessionPickle, "InboundGroupSession", "first_known_index" => |p: &InboundGroupSessionPickle| p.initial_ratchet.counter);

@@ -29,10 +29,32 @@ use zeroize::Zeroizing;
 
 use super::{PICKLE_KEY_LENGTH, PickleError, libolm};
 
-/// `from_vodozemac_pickle` and `to_vodozemac_pickle` for an object and its
-/// pickle struct, the same for all four.
+/// `from_vodozemac_pickle` and `to_vodozemac_pickle` for an object, and
+/// `encrypt`, `from_encrypted` and `Debug` for its pickle struct: the same
+/// for all four.
 macro_rules! vodozemac_pickle_methods {
-    ($object:ty, $pickle:ty, $name:literal) => {
+    ($object:ty, $pickle:ty, $name:literal, $shown:literal => $show:expr) => {
+        /// Shows one count, no secret.
+        impl core::fmt::Debug for $pickle {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($pickle))
+                    .field($shown, &($show)(self))
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl $pickle {
+            #[doc = concat!("Encrypts the pickle as vodozemac's `", $name, "Pickle::encrypt` does.")]
+            pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
+                super::encrypt(&self, key)
+            }
+
+            #[doc = concat!("Decrypts what vodozemac's `", $name, "Pickle::encrypt` wrote.")]
+            pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
+                super::decrypt(pickle, key)
+            }
+        }
+
         impl $object {
             #[doc = concat!("Reads what vodozemac's `", $name, "::pickle().encrypt(key)` wrote.")]
             pub fn from_vodozemac_pickle(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {

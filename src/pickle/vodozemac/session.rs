@@ -1,7 +1,6 @@
 //! vodozemac's `SessionPickle`.
 
 use alloc::{string::String, vec::Vec};
-use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -112,18 +111,6 @@ pub struct SessionPickle {
     receiving_chains: ChainStore,
     #[serde(default)]
     config: Config,
-}
-
-impl SessionPickle {
-    /// Encrypts the pickle as vodozemac's `SessionPickle::encrypt` does.
-    pub fn encrypt(self, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-        super::encrypt(&self, key)
-    }
-
-    /// Decrypts what vodozemac's `SessionPickle::encrypt` wrote.
-    pub fn from_encrypted(pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> Result<Self, PickleError> {
-        super::decrypt(pickle, key)
-    }
 }
 
 fn public(key: Curve25519PublicKey) -> CurvePublic {
@@ -270,12 +257,4 @@ impl TryFrom<SessionPickle> for Session {
     }
 }
 
-impl fmt::Debug for SessionPickle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionPickle")
-            .field("receiving_chains", &self.receiving_chains.inner.len())
-            .finish_non_exhaustive()
-    }
-}
-
-vodozemac_pickle_methods!(Session, SessionPickle, "Session");
+vodozemac_pickle_methods!(Session, SessionPickle, "Session", "receiving_chains" => |p: &SessionPickle| p.receiving_chains.inner.len());

@@ -11,6 +11,7 @@
 //! those (message keys and the AES key, HMAC key and IV of each, Megolm
 //! message keys, Diffie-Hellman outputs), and the pickle keys. Objects live
 //! in boxes, so their own memory is freed, and scanned, when they drop.
+//! Every pickle format is used both ways: ours, libolm's and vodozemac's.
 //!
 //! A hit means a copy of a secret was freed without being wiped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -195,6 +196,21 @@ fn scan(what: &str, life: impl FnOnce(&mut Recording, &mut Secrets)) -> (usize, 
     // Every life is searched for both pickle keys, used or not.
     secrets.add("pickle key", &PICKLE_KEY);
     secrets.add("libolm pickle key", LIBOLM_KEY);
+    // vodozemac's pickles are JSON, which writes bytes as decimal numbers:
+    // every secret is searched for in that form too (made with the
+    // recording paused: these buffers are the test's own).
+    let json: Vec<(String, Vec<u8>)> = recording.pause(|| {
+        secrets
+            .0
+            .iter()
+            .filter(|(_, bytes)| bytes.len() >= 16)
+            .map(|(name, bytes)| {
+                let text: Vec<String> = bytes[..16].iter().map(u8::to_string).collect();
+                (format!("{name} (as JSON)"), text.join(",").into_bytes())
+            })
+            .collect()
+    });
+    recording.pause(|| secrets.0.extend(json));
     let report = recording.finish(&secrets.0);
     assert!(report.secrets > 0, "{what}: no secret to look for");
     assert!(report.blocks > 0, "{what}: nothing was freed");
@@ -268,13 +284,19 @@ fn olm_accounts_and_sessions_leave_no_secret_in_freed_memory() {
         // Both formats, both ways, with skipped keys stored.
         let ours = to_alice.pickle_with_rng(&PICKLE_KEY, &mut nonces());
         let libolm = to_alice.to_libolm_pickle(LIBOLM_KEY).unwrap();
+        let vodozemac = to_alice.to_vodozemac_pickle(&PICKLE_KEY);
         drop(to_alice);
         let mut restored = Box::new(Session::from_pickle(&ours, &PICKLE_KEY).unwrap());
         let mut from_libolm = Box::new(Session::from_libolm_pickle(&libolm, LIBOLM_KEY).unwrap());
+        let mut from_vodozemac = Box::new(Session::from_vodozemac_pickle(&vodozemac, &PICKLE_KEY).unwrap());
         for message in &held {
             restored.decrypt(message).unwrap();
             from_libolm.decrypt(message).unwrap();
+            from_vodozemac.decrypt(message).unwrap();
         }
+        let account_vodozemac = bob.to_vodozemac_pickle(&PICKLE_KEY);
+        let bob_from_vodozemac = Box::new(Account::from_vodozemac_pickle(&account_vodozemac, &PICKLE_KEY).unwrap());
+        bob_from_vodozemac.sign("a signature");
         let account_pickle = bob.pickle_with_rng(&PICKLE_KEY, &mut nonces());
         let account_libolm = bob.to_libolm_pickle(LIBOLM_KEY).unwrap();
         let bob_again = Box::new(Account::from_pickle(&account_pickle, &PICKLE_KEY).unwrap());
@@ -297,8 +319,11 @@ fn olm_accounts_and_sessions_leave_no_secret_in_freed_memory() {
             bob_again,
             bob_from_libolm,
             rehydrated,
+            from_vodozemac,
+            bob_from_vodozemac,
         ));
         drop((ours, libolm, account_pickle, account_libolm, held, first));
+        drop((vodozemac, account_vodozemac));
         rng.into_secrets(secrets);
     });
 }
@@ -350,6 +375,12 @@ fn megolm_sessions_leave_no_secret_in_freed_memory() {
         let group_libolm = group.to_libolm_pickle(LIBOLM_KEY).unwrap();
         let group_again = Box::new(GroupSession::from_pickle(&group_ours, &PICKLE_KEY).unwrap());
         let group_from_libolm = Box::new(GroupSession::from_libolm_pickle(&group_libolm, LIBOLM_KEY).unwrap());
+        let inbound_vodozemac = early.to_vodozemac_pickle(&PICKLE_KEY);
+        let inbound_from_vodozemac =
+            Box::new(InboundGroupSession::from_vodozemac_pickle(&inbound_vodozemac, &PICKLE_KEY).unwrap());
+        let group_vodozemac = group.to_vodozemac_pickle(&PICKLE_KEY);
+        let group_from_vodozemac =
+            Box::new(GroupSession::from_vodozemac_pickle(&group_vodozemac, &PICKLE_KEY).unwrap());
 
         drop((
             group,
@@ -361,7 +392,10 @@ fn megolm_sessions_leave_no_secret_in_freed_memory() {
             from_libolm,
             group_again,
             group_from_libolm,
+            inbound_from_vodozemac,
+            group_from_vodozemac,
         ));
+        drop((inbound_vodozemac, group_vodozemac));
         drop((
             key_at_zero,
             ours,

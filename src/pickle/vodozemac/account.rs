@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     keys::{CurvePublic, CurveSecret, Ed25519Secret},
     megolm::{ed25519_pair, ed25519_secret},
+    secret_vec::SecretMap,
     vodozemac_pickle_methods,
 };
 use crate::{
@@ -28,7 +29,7 @@ struct OneTimeKeysPickle {
     /// The unpublished keys only.
     public_keys: BTreeMap<KeyIdPickle, CurvePublic>,
     /// Every key.
-    private_keys: BTreeMap<KeyIdPickle, CurveSecret>,
+    private_keys: SecretMap<KeyIdPickle, CurveSecret>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A Curve25519 secret key: x25519-dalek's `StaticSecret`, a newtype
 /// struct around a 32-element tuple.
-#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Serialize, Deserialize, Clone, Zeroize, ZeroizeOnDrop)]
 #[serde(rename = "StaticSecret")]
 pub(super) struct CurveSecret(pub(super) [u8; 32]);
 
@@ -37,7 +37,7 @@ impl CurvePublic {
 
 /// A 32-byte secret serialized as a tuple (vodozemac's `Box<[u8; 32]>`:
 /// root, chain and message keys).
-#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Serialize, Deserialize, Clone, Zeroize, ZeroizeOnDrop)]
 #[serde(transparent)]
 pub(super) struct Secret32(pub(super) [u8; 32]);
 

@@ -17,6 +17,7 @@
 mod account;
 mod keys;
 mod megolm;
+mod secret_vec;
 mod session;
 
 use alloc::{string::String, vec::Vec};
@@ -75,12 +76,35 @@ use vodozemac_pickle_methods;
 
 /// Encrypts a pickle struct as vodozemac's `encrypt` does.
 fn encrypt<T: Serialize>(pickle: &T, key: &[u8; PICKLE_KEY_LENGTH]) -> String {
-    crate::stack::scrubbed(|| {
-        // The structs hold only numbers, byte strings and maps with integer
-        // keys, which JSON always encodes: this cannot fail.
-        let json = Zeroizing::new(serde_json::to_vec(pickle).unwrap_or_default());
-        String::from(libolm::encrypt(key, &json).as_str())
-    })
+    crate::stack::scrubbed(|| String::from(libolm::encrypt(key, &json(pickle)).as_str()))
+}
+
+/// The JSON of a pickle struct, in a buffer that never grew: the text is
+/// counted first, so that no copy of it is freed unwiped. (Without `std`,
+/// serde_json writes only to a growing `Vec`.)
+fn json<T: Serialize>(pickle: &T) -> Zeroizing<Vec<u8>> {
+    // The structs hold only numbers, byte strings, sequences and maps with
+    // integer keys, all of which JSON encodes: writing cannot fail.
+    #[cfg(feature = "std")]
+    {
+        struct Counter(usize);
+        impl std::io::Write for Counter {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0 = self.0.saturating_add(bytes.len());
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut counter = Counter(0);
+        let _ = serde_json::to_writer(&mut counter, pickle);
+        let mut json = Zeroizing::new(Vec::with_capacity(counter.0));
+        let _ = serde_json::to_writer(&mut *json, pickle);
+        json
+    }
+    #[cfg(not(feature = "std"))]
+    Zeroizing::new(serde_json::to_vec(pickle).unwrap_or_default())
 }
 
 /// Decrypts what [`encrypt`] (or vodozemac) wrote.

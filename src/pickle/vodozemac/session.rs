@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     keys::{Config, CurvePublic, CurveSecret, RatchetCount, Secret32},
+    secret_vec::SecretVec,
     vodozemac_pickle_methods,
 };
 use crate::{
@@ -33,7 +34,7 @@ struct RemoteRootKey {
 
 /// A chain key or a message key with its index (vodozemac's `ChainKey`,
 /// `RemoteChainKey` and `RemoteMessageKey` share this shape).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 struct IndexedKey {
     key: Secret32,
     index: u64,
@@ -79,13 +80,13 @@ enum SendingRatchet {
     Active(Active),
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 #[serde(rename = "MessageKeyStore")]
 struct MessageKeyStore {
-    inner: Vec<IndexedKey>,
+    inner: SecretVec<IndexedKey>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 #[serde(rename = "ReceiverChain")]
 struct ReceiverChainPickle {
     ratchet_key: CurvePublic,
@@ -99,7 +100,7 @@ struct ReceiverChainPickle {
 #[serde(rename = "ChainStore")]
 struct ChainStore {
     /// Oldest first.
-    inner: Vec<ReceiverChainPickle>,
+    inner: SecretVec<ReceiverChainPickle>,
 }
 
 /// vodozemac's serde form of a [`Session`]; see the [module docs](super).
@@ -197,7 +198,7 @@ impl TryFrom<SessionPickle> for Session {
         }
         let chains = &pickle.receiving_chains.inner;
         let mut receiving = Vec::with_capacity(chains.len());
-        let mut skipped = Vec::new();
+        let mut skipped = Vec::with_capacity(chains.iter().map(|c| c.skipped_message_keys.inner.len()).sum());
         // Newest chain first, and each chain's keys newest first.
         for chain in chains.iter().rev() {
             let ratchet_key = Curve25519PublicKey::from_bytes(*chain.ratchet_key.bytes());

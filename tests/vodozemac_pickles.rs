@@ -35,6 +35,25 @@ fn same_bytes_back<V: Serialize, O: Serialize + DeserializeOwned>(theirs: &V) {
     );
 }
 
+/// The other direction: a record of ours reads in vodozemac and
+/// vodozemac writes it back to the same bytes, in JSON and both MessagePack
+/// layouts.
+fn theirs_read_ours<O: Serialize, V: Serialize + DeserializeOwned>(ours: &O) {
+    let json = serde_json::to_vec(ours).unwrap();
+    let theirs: V = serde_json::from_slice(&json).unwrap();
+    assert_eq!(serde_json::to_vec(&theirs).unwrap(), json, "JSON");
+    let packed = rmp_serde::to_vec(ours).unwrap();
+    let theirs: V = rmp_serde::from_slice(&packed).unwrap();
+    assert_eq!(rmp_serde::to_vec(&theirs).unwrap(), packed, "MessagePack");
+    let named = rmp_serde::to_vec_named(ours).unwrap();
+    let theirs: V = rmp_serde::from_slice(&named).unwrap();
+    assert_eq!(
+        rmp_serde::to_vec_named(&theirs).unwrap(),
+        named,
+        "MessagePack with field names"
+    );
+}
+
 fn vz_account() -> vz::olm::Account {
     let mut account = vz::olm::Account::new();
     account.generate_one_time_keys(3);
@@ -346,4 +365,65 @@ fn inconsistent_account_state_is_refused() {
     assert!(matches!(Account::try_from(pickle), Err(PickleError::Invalid(_))));
     // vodozemac itself takes it, and would hand out an id twice.
     let _: vz::olm::AccountPickle = serde_json::from_value(json).unwrap();
+}
+
+#[test]
+fn our_serde_structs_read_in_vodozemac() {
+    let mut account = Account::new();
+    account.generate_one_time_keys(3);
+    account.mark_keys_as_published();
+    account.generate_one_time_keys(2);
+    account.generate_fallback_key();
+    theirs_read_ours::<_, vz::olm::AccountPickle>(&AccountPickle::from(&account));
+    let wide = Account::from_vodozemac_pickle(&account.to_vodozemac_pickle(&KEY), &KEY).unwrap();
+    theirs_read_ours::<_, vz::olm::AccountPickle>(&AccountPickle::from(&wide));
+
+    let mut bob = Account::new();
+    bob.generate_one_time_keys(1);
+    let otk = *bob.one_time_keys().values().next().unwrap();
+    let mut alice_session = account
+        .create_outbound_session(olm::olm::SessionConfig::version_1(), bob.curve25519_key(), otk)
+        .unwrap();
+    let OlmMessage::PreKey(first) = alice_session.encrypt("hi") else {
+        unreachable!()
+    };
+    let mut bob_session = bob
+        .create_inbound_session(account.curve25519_key(), &first)
+        .unwrap()
+        .session;
+    let _held = bob_session.encrypt("held");
+    alice_session.decrypt(&bob_session.encrypt("reply")).unwrap();
+    for session in [&alice_session, &bob_session] {
+        theirs_read_ours::<_, vz::olm::SessionPickle>(&SessionPickle::from(session));
+    }
+
+    let mut group = GroupSession::new(olm::megolm::SessionConfig::version_1());
+    group.encrypt("x");
+    theirs_read_ours::<_, vz::megolm::GroupSessionPickle>(&GroupSessionPickle::from(&group));
+    let inbound = InboundGroupSession::new(&group.session_key(), olm::megolm::SessionConfig::version_1());
+    theirs_read_ours::<_, vz::megolm::InboundGroupSessionPickle>(&InboundGroupSessionPickle::from(&inbound));
+}
+
+/// Secret keys inside stored records (cross-signing and backup keys):
+/// vodozemac's serde form both ways, and the same key on each side.
+#[test]
+fn secret_keys_serde_as_vodozemac() {
+    let theirs = vz::Ed25519SecretKey::new();
+    same_bytes_back::<_, olm::Ed25519SecretKey>(&theirs);
+    let ours: olm::Ed25519SecretKey = serde_json::from_value(serde_json::to_value(&theirs).unwrap()).unwrap();
+    assert_eq!(ours.public_key().to_base64(), theirs.public_key().to_base64());
+    theirs_read_ours::<_, vz::Ed25519SecretKey>(&ours);
+
+    let theirs = vz::Curve25519SecretKey::new();
+    same_bytes_back::<_, olm::Curve25519SecretKey>(&theirs);
+    let ours: olm::Curve25519SecretKey = rmp_serde::from_slice(&rmp_serde::to_vec(&theirs).unwrap()).unwrap();
+    assert_eq!(
+        ours.public_key().to_base64(),
+        vz::Curve25519PublicKey::from(&theirs).to_base64()
+    );
+    theirs_read_ours::<_, vz::Curve25519SecretKey>(&ours);
+
+    // 31 or 33 bytes are refused, as dalek refuses them.
+    assert!(serde_json::from_str::<olm::Ed25519SecretKey>(&format!("{:?}", [1u8; 31])).is_err());
+    assert!(serde_json::from_str::<olm::Ed25519SecretKey>(&format!("{:?}", [1u8; 33])).is_err());
 }

@@ -13,10 +13,15 @@
 //! that embed them (matrix-sdk-crypto stores them inside its own, as JSON
 //! and MessagePack) read and write the same bytes. Unlike vodozemac,
 //! turning a struct into an object checks it ([`PickleError`]).
+//!
+//! [`Ed25519SecretKey`](crate::Ed25519SecretKey) and
+//! [`Curve25519SecretKey`](crate::Curve25519SecretKey) implement serde in
+//! vodozemac's form too (raw bytes, not base64), as stores hold them.
 
 mod account;
 mod keys;
 mod megolm;
+mod secret_keys;
 mod secret_vec;
 mod session;
 

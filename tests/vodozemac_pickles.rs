@@ -427,3 +427,43 @@ fn secret_keys_serde_as_vodozemac() {
     assert!(serde_json::from_str::<olm::Ed25519SecretKey>(&format!("{:?}", [1u8; 31])).is_err());
     assert!(serde_json::from_str::<olm::Ed25519SecretKey>(&format!("{:?}", [1u8; 33])).is_err());
 }
+
+/// vodozemac's issue 382: an account that came from libolm gave out ids
+/// again after the switch. Ours, in libolm's scheme with every kind of key
+/// given out, written in vodozemac's format: neither vodozemac nor this
+/// crate hands out an id at or below one it gave before.
+#[test]
+fn an_account_from_libolm_never_reuses_an_id_after_the_switch() {
+    let libolm_pickle = {
+        let mut account = Account::new();
+        account.generate_one_time_keys(5);
+        account.mark_keys_as_published();
+        account.generate_fallback_key();
+        account.generate_fallback_key();
+        account.generate_one_time_keys(3);
+        account.to_libolm_pickle(b"").unwrap()
+    };
+    let ours = Account::from_libolm_pickle(&libolm_pickle, b"").unwrap();
+    // Ids 1..=10 were given out: 5 published, 2 fallback keys, 3 unpublished.
+    let given: Vec<u64> = ours.one_time_keys().keys().map(|id| id.value()).collect();
+    assert_eq!(given, [8, 9, 10]);
+    let pickle = ours.to_vodozemac_pickle(&KEY);
+
+    let mut theirs = vz::olm::Account::from_pickle(vz::olm::AccountPickle::from_encrypted(&pickle, &KEY).unwrap());
+    theirs.generate_one_time_keys(2);
+    theirs.generate_fallback_key();
+    let decode = |id: String| u64::from_be_bytes(olm::base64_decode(&id).unwrap().try_into().unwrap());
+    let mut new: Vec<u64> = theirs.one_time_keys().keys().map(|id| decode(id.to_base64())).collect();
+    new.sort();
+    assert_eq!(new, [8, 9, 10, 11, 12], "vodozemac keeps 8..=10 and goes on at 11");
+    let fallback: Vec<u64> = theirs.fallback_key().keys().map(|id| decode(id.to_base64())).collect();
+    assert_eq!(fallback, [11], "vodozemac's fallback counter goes on past every id too");
+
+    let mut back = Account::from_vodozemac_pickle(&pickle, &KEY).unwrap();
+    let _ = back.generate_one_time_keys(2);
+    back.generate_fallback_key();
+    let ours_new: Vec<u64> = back.one_time_keys().keys().map(|id| id.value()).collect();
+    assert_eq!(ours_new, [8, 9, 10, 11, 12]);
+    let ours_fallback: Vec<u64> = back.fallback_key().keys().map(|id| id.value()).collect();
+    assert_eq!(ours_fallback, [11]);
+}

@@ -36,8 +36,8 @@ mod checks;
 mod codec;
 mod envelope;
 mod libolm;
-#[cfg(feature = "libolm-compat")]
-pub use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
+#[cfg(feature = "hazmat")]
+pub(crate) use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
 mod megolm;
 mod pk;
 mod session;

@@ -6,10 +6,10 @@ use crate::{
     common::{device_keys_json, drbg, must, must_fail},
     craft::flip_bit,
     json::Json,
-    libolm::{OlmError, PkDecryption, PkEncryption, PkSigning, Sas, SasMac},
     obj,
     rng::Drbg,
 };
+use libolm_shim::{OlmError, PkDecryption, PkEncryption, PkSigning, Sas, SasMac};
 
 pub const SAS_KIND: &str = "sas";
 pub const PK_KIND: &str = "pk";

@@ -21,9 +21,7 @@ use olm::{
 };
 use support::rng;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use olm_testkit::hex::encode as hex;
 
 /// Fails if `debug` shows any part of `secret` in an encoding a careless
 /// `Debug` would use: every 8-character window of its base64 (48 bits),

@@ -13,6 +13,8 @@ pub mod ct;
 mod ct;
 pub mod ecies;
 mod encoding;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 pub mod hpke;
 pub mod megolm;
 pub mod olm;

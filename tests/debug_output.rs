@@ -21,9 +21,7 @@ use olm::{
 };
 use support::rng;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use olm_testkit::hex::encode as hex;
 
 /// Fails if `debug` shows any part of `secret` in an encoding a careless
 /// `Debug` would use: every 8-character window of its base64 (48 bits),
@@ -51,7 +49,7 @@ fn assert_hides(debug: &str, secret: &[u8], what: &str) {
 
 /// The secret fields of a libolm pickle body, by offset and length.
 fn secret_fields(pickle: &str, fields: &[(usize, usize)]) -> Vec<Vec<u8>> {
-    let body = olm::pickle::libolm_decrypt(b"k", pickle).unwrap();
+    let body = olm_testkit::libolm_body::open(b"k", pickle);
     fields.iter().map(|&(at, len)| body[at..at + len].to_vec()).collect()
 }
 

@@ -24,7 +24,6 @@ use olm::{
     hpke::{HpkeRecipientChannel, HpkeSenderChannel},
     megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig},
     olm::{Account, OlmMessage, Session, SessionConfig},
-    pickle::libolm_decrypt,
     pk::{PkDecryption, PkEncryption, PkSigning},
     sas::Sas,
 };
@@ -153,7 +152,7 @@ fn nonces() -> StdRng {
 
 /// The decrypted body of a libolm pickle, wiped on drop.
 fn body(pickle: &str) -> zeroize::Zeroizing<Vec<u8>> {
-    libolm_decrypt(LIBOLM_KEY, pickle).unwrap()
+    zeroize::Zeroizing::new(libolm_body::open(LIBOLM_KEY, pickle))
 }
 
 /// The secrets of an account's libolm pickle.

@@ -1,5 +1,5 @@
 //! libolm's pickle encryption, the same for every object, through the core
-//! crate's cipher (`olm::pickle::libolm_encrypt`/`libolm_decrypt`), with
+//! crate's cipher (`olm::hazmat::libolm_pickle_encrypt`/`libolm_pickle_decrypt`), with
 //! libolm's error codes.
 //!
 //! The objects themselves are pickled by the core crate (`to_libolm_pickle`,
@@ -14,7 +14,7 @@ use std::ffi::c_void;
 
 use olm_core::{
     PickleError,
-    pickle::{libolm_decrypt, libolm_encrypt},
+    hazmat::{libolm_pickle_decrypt, libolm_pickle_encrypt},
 };
 use zeroize::Zeroizing;
 
@@ -33,7 +33,7 @@ pub const fn encrypted_len(raw: usize) -> usize {
 
 /// Encrypts a pickle body (the core crate's libolm pickle cipher).
 pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
-    libolm_encrypt(key, body)
+    libolm_pickle_encrypt(key, body)
 }
 
 /// Checks and decrypts a pickle, returning its body: `INVALID_BASE64` for
@@ -42,7 +42,7 @@ pub fn encrypt(key: &[u8], body: &[u8]) -> Zeroizing<String> {
 /// for a ciphertext that is not whole blocks with valid padding.
 pub fn decrypt(key: &[u8], pickle: &[u8]) -> Result<Zeroizing<Vec<u8>>, OlmErrorCode> {
     let pickle = std::str::from_utf8(pickle).map_err(|_| OlmErrorCode::InvalidBase64)?;
-    libolm_decrypt(key, pickle).map_err(|error| match error {
+    libolm_pickle_decrypt(key, pickle).map_err(|error| match error {
         PickleError::Truncated => OlmErrorCode::BadAccountKey,
         error => pickle_error(error),
     })

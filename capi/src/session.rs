@@ -3,7 +3,7 @@
 use std::ffi::{c_char, c_void};
 
 use olm_core::{
-    DecodeError,
+    DecodeError, hazmat,
     olm::{OlmMessage, PreKeyMessage, Session, SessionConfig},
 };
 use zeroize::Zeroizing;
@@ -236,8 +236,7 @@ fn create_inbound(
             .as_ref()
             .and_then(|account| account.state().ok())
             .ok_or(OlmErrorCode::BadMessageKeyId)?;
-        let created = account
-            .create_inbound_session_unauthenticated(their_identity_key, &message)
+        let created = hazmat::create_inbound_session_unauthenticated(account, their_identity_key, &message)
             .map_err(|_| OlmErrorCode::BadMessageKeyId)?;
         object.replace(Some(SessionState::new(created)));
         Ok(0)
@@ -417,11 +416,8 @@ pub unsafe extern "C" fn olm_remove_one_time_keys(account: *mut OlmAccount, sess
             .and_then(|session| session.state().ok())
             .map(|state| state.session.session_keys().one_time_key)
             .ok_or(OlmErrorCode::BadMessageKeyId)?;
-        let id = object
-            .state_mut()
-            .map_err(|_| OlmErrorCode::BadMessageKeyId)?
-            .remove_one_time_key(one_time_key)
-            .ok_or(OlmErrorCode::BadMessageKeyId)?;
+        let account = object.state_mut().map_err(|_| OlmErrorCode::BadMessageKeyId)?;
+        let id = hazmat::remove_one_time_key(account, one_time_key).ok_or(OlmErrorCode::BadMessageKeyId)?;
         Ok(id.value() as usize)
     })
 }

@@ -16,6 +16,10 @@
 //! outside valgrind the client requests do nothing and every path just
 //! runs. Prints one line per path with the number of reports it raised.
 
+// A check harness under the workspace's lints: a panic is how it reports a
+// path that did not run, and it indexes only its own fixed data.
+#![allow(clippy::panic, clippy::indexing_slicing)]
+
 use std::ffi::c_void;
 
 use crabgrind::memcheck::{MemState, mark_memory};

@@ -5,12 +5,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use super::*;
 use crate::test_rng::Replay;
 
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use olm_testkit::hex::bytes as unhex;
 
 struct Pair {
     s: EstablishedHpkeChannel,

@@ -170,7 +170,7 @@ impl ConstantTimeEq for Ratchet {
 
 #[cfg(test)]
 mod tests {
-    use alloc::{string::String, vec::Vec};
+    use alloc::vec::Vec;
 
     use super::*;
 
@@ -183,13 +183,7 @@ mod tests {
         Ratchet::new(SecretBox::new(&bytes), index)
     }
 
-    fn unhex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use olm_testkit::hex::bytes as unhex;
 
     const AFTER_ONE_R3: &str = "ba9cd955741d1c162323ec825e7c5ce889bbb423a18f23828fb2090d6e2af86a";
 

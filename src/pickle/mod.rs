@@ -37,8 +37,8 @@ mod codec;
 mod envelope;
 #[cfg(any(feature = "libolm-compat", feature = "vodozemac-compat"))]
 mod libolm;
-#[cfg(feature = "libolm-compat")]
-pub use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
+#[cfg(feature = "hazmat")]
+pub(crate) use libolm::{decrypt as libolm_decrypt, encrypt as libolm_encrypt};
 mod megolm;
 mod methods;
 mod pk;

@@ -553,13 +553,7 @@ mod tests {
 mod legacy_tests {
     use super::*;
 
-    fn unhex(s: &str) -> [u8; 32] {
-        let bytes: Vec<u8> = (0..64)
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect();
-        bytes.try_into().unwrap()
-    }
+    use olm_testkit::hex::array as unhex;
 
     /// libolm tests/test_session.cpp: the same state pickled as version 1
     /// and as 0x80000001 (with a trailing chain index).

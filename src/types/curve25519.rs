@@ -256,13 +256,7 @@ impl fmt::Debug for Curve25519Keypair {
 mod tests {
     use super::*;
 
-    fn hex32(s: &str) -> [u8; 32] {
-        let v: Vec<u8> = (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect();
-        v.try_into().unwrap()
-    }
+    use olm_testkit::hex::array as hex32;
 
     #[test]
     fn rfc7748_exchange() {

@@ -376,12 +376,7 @@ mod tests {
     use super::*;
     use crate::encoding::base64_decode;
 
-    fn unhex(s: &str) -> alloc::vec::Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use olm_testkit::hex::bytes as unhex;
 
     #[test]
     fn rfc8032_test_2() {

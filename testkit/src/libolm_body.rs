@@ -119,3 +119,35 @@ pub fn pk_decryption(body: &[u8], when: &str) -> Vec<Secret> {
     r.secret(&mut out, format!("{when}: PK secret key"), 32);
     out
 }
+
+/// The body of a libolm pickle: HMAC-SHA-256 (truncated to 8 bytes) of the
+/// ciphertext checked, then AES-256-CBC decrypted, under the keys HKDF-SHA-256
+/// derives from `key` with the label `Pickle`. Written here, from the
+/// RustCrypto crates, rather than taken from the crate under test: a test
+/// that reads secrets out of pickles must not trust the pickle code it checks.
+/// Panics on a pickle that does not open. The caller wipes the body.
+pub fn open(key: &[u8], pickle: &str) -> Vec<u8> {
+    use aes::Aes256;
+    use base64ct::{Base64Unpadded, Encoding};
+    use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+    use hmac::{KeyInit, Mac};
+    use sha2::Sha256;
+
+    let bytes = Base64Unpadded::decode_vec(pickle).expect("a libolm pickle is unpadded base64");
+    let split = bytes.len().checked_sub(8).expect("a libolm pickle holds its MAC");
+    let (ciphertext, mac) = bytes.split_at(split);
+    // Wiped on drop, so that the residue tests do not find it.
+    let mut okm = zeroize::Zeroizing::new([0u8; 80]);
+    hkdf::Hkdf::<Sha256>::new(None, key)
+        .expand(b"Pickle", okm.as_mut_slice())
+        .expect("80 bytes is a valid HKDF length");
+    let (aes_key, rest) = okm.split_at(32);
+    let (mac_key, iv) = rest.split_at(32);
+    let mut hmac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(mac_key).expect("HMAC takes any key length");
+    hmac.update(ciphertext);
+    hmac.verify_truncated_left(mac).expect("the pickle's MAC matches");
+    cbc::Decryptor::<Aes256>::new_from_slices(aes_key, iv)
+        .expect("key and IV lengths")
+        .decrypt_padded_vec::<Pkcs7>(ciphertext)
+        .expect("the pickle's padding is valid")
+}

@@ -1,44 +1,28 @@
 //! Kinds `megolm` (an outbound group session) and `megolm_inbound` (an
 //! inbound session from a session key or an export).
 
-use olm::{
-    DecodeError,
-    megolm::{
-        DecryptionError, ExportedSessionKey, GroupSession, InboundGroupSession, MegolmMessage, SessionConfig,
-        SessionKey, SessionKeyDecodeError,
+use olm::megolm::{ExportedSessionKey, GroupSession, InboundGroupSession, MegolmMessage, SessionConfig, SessionKey};
+use serde_json::Value;
+use vector_runner::class::Reported;
+
+use crate::{
+    classes::{self, reported},
+    olm_kinds::SNAPSHOT_KEY,
+    util::{
+        Outcome, ReplayRng, array_field, check_eq, hex_field, judge, judge_unchanged, str_field, to_hex, u32_field,
     },
 };
-use serde_json::Value;
 
-use crate::util::{Outcome, ReplayRng, array_field, check_eq, check_error, hex_field, str_field, to_hex, u64_field};
+/// How an object shows its whole state, to check that a failed operation
+/// left it unchanged: a deterministic pickle.
+pub type Snapshot<T> = fn(&T) -> Result<String, String>;
 
-fn decode_class(error: &DecodeError) -> &'static str {
-    match error {
-        DecodeError::Version { .. } => "version",
-        _ => "decode",
-    }
-}
-
-fn key_class(error: &SessionKeyDecodeError) -> &'static str {
-    match error {
-        SessionKeyDecodeError::Decode(e) => decode_class(e),
-        SessionKeyDecodeError::Signature => "signature",
-        _ => "decode",
-    }
-}
-
-fn decryption_class(error: &DecryptionError) -> &'static str {
-    match error {
-        DecryptionError::Signature => "signature",
-        // libolm reports a padding failure after a valid MAC as a MAC error.
-        DecryptionError::InvalidMac | DecryptionError::InvalidPadding => "mac",
-        DecryptionError::UnknownMessageIndex(..) => "unknown_index",
-        _ => "decode",
-    }
-}
-
-fn u32_field(v: &Value, name: &str) -> Result<u32, String> {
-    u32::try_from(u64_field(v, name)?).map_err(|_| format!("`{name}` does not fit in 32 bits"))
+/// An inbound group session's libolm pickle.
+pub fn libolm_snapshot(session: &InboundGroupSession) -> Result<String, String> {
+    session
+        .to_libolm_pickle(SNAPSHOT_KEY)
+        .map(|pickle| pickle.to_string())
+        .map_err(|e| format!("snapshot pickle: {e}"))
 }
 
 /// Kind `megolm`: session id, session keys and ciphertexts of an outbound
@@ -97,20 +81,20 @@ pub fn run_group_events(session: &mut GroupSession, events: &[Value]) -> Outcome
 }
 
 /// Builds the inbound session from whichever key the vector carries.
-fn import(v: &Value) -> Result<Result<InboundGroupSession, &'static str>, String> {
+fn import(v: &Value) -> Result<Result<InboundGroupSession, Reported>, String> {
     let config = SessionConfig::version_1();
     match (v.get("session_key"), v.get("exported_session_key")) {
         (Some(key), None) => {
             let key = key.as_str().ok_or("`session_key` is not a string")?;
             Ok(SessionKey::from_base64(key)
                 .map(|key| InboundGroupSession::new(&key, config))
-                .map_err(|e| key_class(&e)))
+                .map_err(reported(classes::session_key)))
         }
         (None, Some(key)) => {
             let key = key.as_str().ok_or("`exported_session_key` is not a string")?;
             Ok(ExportedSessionKey::from_base64(key)
                 .map(|key| InboundGroupSession::import(&key, config))
-                .map_err(|e| key_class(&e)))
+                .map_err(reported(classes::session_key)))
         }
         _ => Err("exactly one of `session_key` and `exported_session_key` must be given".into()),
     }
@@ -119,12 +103,14 @@ fn import(v: &Value) -> Result<Result<InboundGroupSession, &'static str>, String
 /// Kind `megolm_inbound`: decryptions, expected failures and exports of an
 /// inbound session.
 pub fn run_inbound(v: &Value) -> Outcome {
-    let imported = import(v)?;
-    let mut session = match (v.get("import_error"), imported) {
-        (Some(expected), Err(class)) => return check_error(expected, class),
-        (Some(_), Ok(_)) => return Err("the import succeeded but should have failed".into()),
-        (None, Err(class)) => return Err(format!("the import failed with class `{class}`")),
-        (None, Ok(session)) => session,
+    let mut imported = None;
+    judge(v.get("import_error"), import(v)?, |session| {
+        imported = Some(session);
+        Ok(())
+    })
+    .map_err(|e| format!("import: {e}"))?;
+    let Some(mut session) = imported else {
+        return check_eq("events after a failed import", array_field(v, "events")?.len(), 0);
     };
     check_eq("session id", session.session_id().as_str(), str_field(v, "session_id")?)?;
     check_eq(
@@ -132,52 +118,61 @@ pub fn run_inbound(v: &Value) -> Outcome {
         session.first_known_index(),
         u32_field(v, "first_known_index")?,
     )?;
-    run_inbound_events(&mut session, array_field(v, "events")?)
+    run_inbound_events(&mut session, array_field(v, "events")?, libolm_snapshot)
 }
 
-/// Runs `decrypt` and `export` events on an inbound session.
-pub fn run_inbound_events(session: &mut InboundGroupSession, events: &[Value]) -> Outcome {
+/// Runs `decrypt` and `export` events on an inbound session; after each
+/// expected failure, `snapshot` must show the session unchanged.
+pub fn run_inbound_events(
+    session: &mut InboundGroupSession,
+    events: &[Value],
+    snapshot: Snapshot<InboundGroupSession>,
+) -> Outcome {
     for (i, event) in events.iter().enumerate() {
         let op = str_field(event, "op")?;
         let context = |e: String| format!("event {i} ({op}): {e}");
+        let expected_error = event.get("error");
         match op {
             "decrypt" => {
-                let result = MegolmMessage::from_base64(str_field(event, "ciphertext")?)
-                    .map_err(|e| decode_class(&e))
-                    .and_then(|message| session.decrypt(&message).map_err(|e| decryption_class(&e)));
-                match (event.get("error"), result) {
-                    (Some(expected), Err(class)) => check_error(expected, class).map_err(context)?,
-                    (Some(_), Ok(_)) => return Err(context("decrypted but should have failed".into())),
-                    (None, Err(class)) => return Err(context(format!("failed with class `{class}`"))),
-                    (None, Ok(decrypted)) => {
-                        check_eq(
-                            "plaintext",
-                            to_hex(&decrypted.plaintext),
-                            to_hex(&hex_field(event, "plaintext")?),
-                        )
-                        .map_err(context)?;
-                        check_eq(
-                            "message index",
-                            decrypted.message_index,
-                            u32_field(event, "message_index")?,
-                        )
-                        .map_err(context)?;
-                    }
-                }
+                let message = MegolmMessage::from_base64(str_field(event, "ciphertext")?);
+                let decrypt = |session: &mut InboundGroupSession| {
+                    let message = message.clone().map_err(reported(classes::decode))?;
+                    session.decrypt(&message).map_err(reported(classes::megolm_decryption))
+                };
+                judge_unchanged(expected_error, session, snapshot, decrypt, |decrypted| {
+                    check_eq(
+                        "plaintext",
+                        to_hex(&decrypted.plaintext),
+                        to_hex(&hex_field(event, "plaintext")?),
+                    )?;
+                    check_eq(
+                        "message index",
+                        decrypted.message_index,
+                        u32_field(event, "message_index")?,
+                    )
+                })
+                .map_err(context)?;
             }
             "export" => {
                 let index = u32_field(event, "message_index")?;
-                match (event.get("error"), session.export_at(index)) {
-                    (Some(expected), None) => check_error(expected, "unknown_index").map_err(context)?,
-                    (Some(_), Some(_)) => return Err(context("exported but should have failed".into())),
-                    (None, None) => return Err(context(format!("no export at index {index}"))),
-                    (None, Some(export)) => check_eq(
+                // The API answers `None` for an index before the first known
+                // one, the one way an export fails.
+                let export = |session: &mut InboundGroupSession| {
+                    session.export_at(index).ok_or_else(|| {
+                        Reported::new(
+                            Some(vector_runner::class::Class::UnknownIndex),
+                            &format!("no export at index {index}"),
+                        )
+                    })
+                };
+                judge_unchanged(expected_error, session, snapshot, export, |export| {
+                    check_eq(
                         "exported session key",
                         export.to_base64().as_str(),
                         str_field(event, "exported_session_key")?,
                     )
-                    .map_err(context)?,
-                }
+                })
+                .map_err(context)?;
             }
             other => return Err(context(format!("unknown op `{other}`"))),
         }

@@ -1,45 +1,25 @@
 //! Kinds `olm_account` and `olm_session`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use olm::{
-    Curve25519PublicKey, DecodeError, KeyId,
-    olm::{Account, DecryptionError, OlmMessage, Session, SessionConfig, SessionCreationError},
+    Curve25519PublicKey, KeyId,
+    olm::{Account, OlmMessage, Session, SessionConfig},
 };
 use serde_json::Value;
+use vector_runner::{class::Reported, model::Transcript};
 
-use crate::util::{
-    Outcome, ReplayRng, array_field, bool_field, check_eq, check_error, hex, hex_field, opt_str_field, str_field,
-    to_hex, u64_field,
+use crate::{
+    classes::{self, reported},
+    util::{
+        Outcome, ReplayRng, Source, array_field, bool_field, check_eq, check_keys, decrypt_source, hex_field,
+        judge_unchanged, str_field, to_hex, u64_field,
+    },
 };
 
-/// The failure class of a decode error.
-pub fn decode_class(error: &DecodeError) -> &'static str {
-    match error {
-        DecodeError::Version { .. } => "version",
-        _ => "decode",
-    }
-}
-
-/// The failure class of an Olm decryption error.
-pub fn decryption_class(error: &DecryptionError) -> &'static str {
-    match error {
-        DecryptionError::InvalidMac => "mac",
-        DecryptionError::MissingMessageKey(_) => "missing_message_key",
-        DecryptionError::TooBigMessageGap(..) => "message_gap",
-        DecryptionError::NonContributoryKey => "non_contributory",
-        _ => "decode",
-    }
-}
-
-fn creation_class(error: &SessionCreationError) -> &'static str {
-    match error {
-        SessionCreationError::MissingOneTimeKey(_) => "unknown_one_time_key",
-        SessionCreationError::NonContributoryKey => "non_contributory",
-        SessionCreationError::Decryption(e) => decryption_class(e),
-        _ => "mismatched_identity_key",
-    }
-}
+/// The key of the libolm pickles that show an object unchanged after an
+/// expected failure (libolm's pickles are deterministic).
+pub const SNAPSHOT_KEY: &[u8] = b"state before and after a failure";
 
 fn account_from(v: &Value, field: &str) -> Result<Account, String> {
     let mut rng = ReplayRng::from_field(v, field)?;
@@ -85,12 +65,7 @@ pub fn run_account(v: &Value) -> Outcome {
         let mut rng = ReplayRng::from_field(otks, "random")?;
         account.generate_one_time_keys_with_rng(expected.len(), &mut rng);
         rng.finish("one-time keys")?;
-        let mut expected: Vec<(String, String)> = expected
-            .iter()
-            .map(|k| Ok((str_field(k, "key_id")?.to_owned(), str_field(k, "key")?.to_owned())))
-            .collect::<Result<_, String>>()?;
-        expected.sort();
-        check_eq("one-time keys", key_map(&account.one_time_keys()), expected)?;
+        check_keys("one-time keys", key_map(&account.one_time_keys()), expected)?;
     }
 
     if let Some(fallback) = v.get("fallback_key") {
@@ -106,10 +81,7 @@ pub fn run_account(v: &Value) -> Outcome {
     Ok(())
 }
 
-struct Party {
-    account: Account,
-    session: Option<Session>,
-}
+type Party = vector_runner::model::Party<Account, Session>;
 
 /// Kind `olm_session`: a transcript between Alice and Bob.
 pub fn run_session(v: &Value) -> Outcome {
@@ -144,24 +116,13 @@ pub fn run_session(v: &Value) -> Outcome {
     check_eq("Alice's session id", alice_session.session_id().as_str(), session_id)?;
 
     let alice_identity = alice_account.curve25519_key();
-    let mut alice = Party {
-        account: alice_account,
-        session: Some(alice_session),
-    };
-    let mut bob = Party {
-        account: bob_account,
-        session: None,
-    };
-    let mut sent: HashMap<String, (usize, Vec<u8>)> = HashMap::new();
+    let mut transcript: Transcript<Account, Session, (usize, Vec<u8>)> =
+        Transcript::new(alice_account, alice_session, bob_account);
 
     for (i, event) in array_field(v, "events")?.iter().enumerate() {
         let op = str_field(event, "op")?;
-        let party = match str_field(event, "party")? {
-            "alice" => &mut alice,
-            "bob" => &mut bob,
-            other => return Err(format!("event {i}: unknown party `{other}`")),
-        };
         let context = |e: String| format!("event {i} ({op}): {e}");
+        let (party, sent) = transcript.party(event).map_err(context)?;
         match op {
             "encrypt" => {
                 let session = party.session.as_mut().ok_or_else(|| context("no session yet".into()))?;
@@ -176,44 +137,49 @@ pub fn run_session(v: &Value) -> Outcome {
                     str_field(event, "ciphertext")?,
                 )
                 .map_err(context)?;
-                if let Some(id) = opt_str_field(event, "id")? {
+                if let Some(id) = event.get("id").and_then(Value::as_str) {
                     sent.insert(id.to_owned(), (message_type, bytes));
                 }
             }
             "decrypt" => {
-                let (message_type, bytes) = match (opt_str_field(event, "ciphertext")?, opt_str_field(event, "id")?) {
-                    (Some(ciphertext), _) => (
-                        u64_field(event, "message_type")? as usize,
+                let (message_type, bytes) = match decrypt_source(event).map_err(context)? {
+                    Source::Inline(message_type, ciphertext) => (
+                        message_type,
                         olm::base64_decode(ciphertext).map_err(|e| context(format!("ciphertext: {e}")))?,
                     ),
-                    (None, Some(id)) => sent
+                    Source::Sent(id) => sent
                         .get(id)
                         .cloned()
                         .ok_or_else(|| context(format!("no message `{id}`")))?,
-                    (None, None) => return Err(context("neither `id` nor `ciphertext`".into())),
                 };
-                let result = decrypt(party, alice_identity, message_type, &bytes);
-                match (event.get("error"), result) {
-                    (None, Ok(plaintext)) => {
-                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                            .map_err(context)?;
-                    }
-                    (None, Err(class)) => return Err(context(format!("failed with class `{class}`"))),
-                    (Some(expected), Err(class)) => check_error(expected, class).map_err(context)?,
-                    (Some(_), Ok(plaintext)) => {
-                        return Err(context(format!("decrypted to {} but should fail", to_hex(&plaintext))));
-                    }
-                }
+                judge_unchanged(
+                    event.get("error"),
+                    party,
+                    snapshot,
+                    |party| decrypt(party, alice_identity, message_type, &bytes),
+                    |plaintext| check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?)),
+                )
+                .map_err(context)?;
             }
             other => return Err(format!("event {i}: unknown op `{other}`")),
         }
     }
 
-    if let Some(session) = &bob.session {
+    if let Some(session) = transcript.bob_session() {
         check_eq("Bob's session id", session.session_id().as_str(), session_id)?;
     }
-    let _ = hex; // keeps the helper list stable for other kinds
     Ok(())
+}
+
+/// The libolm pickle of what a failed decryption must leave unchanged: the
+/// party's session, or its account before it has one.
+fn snapshot(party: &Party) -> Result<String, String> {
+    match &party.session {
+        Some(session) => session.to_libolm_pickle(SNAPSHOT_KEY),
+        None => party.account.to_libolm_pickle(SNAPSHOT_KEY),
+    }
+    .map(|pickle| pickle.to_string())
+    .map_err(|e| format!("snapshot pickle: {e}"))
 }
 
 /// Decrypts for `party`; Bob's first pre-key message creates his session.
@@ -222,18 +188,21 @@ fn decrypt(
     alice_identity: Curve25519PublicKey,
     message_type: usize,
     bytes: &[u8],
-) -> Result<Vec<u8>, &'static str> {
-    let message = OlmMessage::from_parts(message_type, bytes).map_err(|e| decode_class(&e))?;
+) -> Result<Vec<u8>, Reported> {
+    let message = OlmMessage::from_parts(message_type, bytes).map_err(reported(classes::decode))?;
     if let Some(session) = party.session.as_mut() {
-        return session.decrypt(&message).map_err(|e| decryption_class(&e));
+        return session.decrypt(&message).map_err(reported(classes::olm_decryption));
     }
     let OlmMessage::PreKey(pre_key) = message else {
-        return Err("decode");
+        return Err(Reported::new(
+            Some(vector_runner::class::Class::Decode),
+            "a normal message before any session",
+        ));
     };
     let created = party
         .account
         .create_inbound_session(alice_identity, &pre_key)
-        .map_err(|e| creation_class(&e))?;
+        .map_err(reported(classes::session_creation))?;
     party.session = Some(created.session);
     Ok(created.plaintext)
 }

@@ -8,32 +8,28 @@ use olm::{
     pk::PkDecryption,
 };
 use serde_json::Value;
+use vector_runner::model::PickleVector;
 
 use crate::{
-    megolm::{run_group_events, run_inbound_events},
-    olm_kinds::{decode_class, decryption_class},
+    classes::{self, reported},
+    megolm::{Snapshot, libolm_snapshot, run_group_events, run_inbound_events},
+    olm_kinds::SNAPSHOT_KEY,
     util::{
-        Outcome, ReplayRng, array_field, check_eq, check_error, hex_field, opt_str_field, str_field, to_hex, u64_field,
+        Outcome, ReplayRng, check_eq, check_keys, fallback_key, hex_field, judge, judge_unchanged, opt_str_field,
+        str_field, to_hex, u64_field, usize_field,
     },
 };
 
-/// The failure class of a pickle error.
-pub fn pickle_class(error: &PickleError) -> &'static str {
-    match error {
-        PickleError::Mac => "pickle_key",
-        PickleError::Version(_) | PickleError::LegacyAccount => "version",
-        _ => "decode",
-    }
-}
-
 /// Runs one `libolm_pickle` vector.
 pub fn run(v: &Value) -> Outcome {
-    let key = hex_field(v, "pickle_key")?;
-    let pickle = str_field(v, "pickle")?;
-    let expect = v.get("expect").cloned().unwrap_or(Value::Null);
-    let events = array_field(v, "events")?;
-    let error = v.get("error");
-    let result = match str_field(v, "object")? {
+    let PickleVector {
+        object,
+        key,
+        pickle,
+        expect,
+        events,
+    } = PickleVector::read(v)?;
+    let result = match object {
         "account" => {
             Account::from_libolm_pickle(pickle, &key).map(|account| run_account(account, &key, pickle, &expect, events))
         }
@@ -49,12 +45,11 @@ pub fn run(v: &Value) -> Outcome {
         "pk_decryption" => PkDecryption::from_libolm_pickle(pickle, &key).map(|pk| run_pk(pk, &key, pickle, &expect)),
         other => return Err(format!("object `{other}` is not supported")),
     };
-    match (error, result) {
-        (None, Ok(outcome)) => outcome,
-        (None, Err(e)) => Err(format!("unpickling failed: {e}")),
-        (Some(expected), Err(e)) => check_error(expected, pickle_class(&e)),
-        (Some(_), Ok(_)) => Err("unpickling should have failed".into()),
-    }
+    judge(
+        v.get("error"),
+        result.map_err(reported(classes::libolm_pickle)),
+        |outcome| outcome,
+    )
 }
 
 fn check_reexport(what: &str, written: Result<zeroize::Zeroizing<String>, PickleError>, pickle: &str) -> Outcome {
@@ -83,21 +78,19 @@ pub fn check_account_facts(account: &Account, expect: &Value) -> Outcome {
     if let Some(ed) = opt_str_field(expect, "ed25519")? {
         check_eq("ed25519", account.ed25519_key().to_base64().as_str(), ed)?;
     }
-    if let Some(Value::Array(keys)) = expect.get("one_time_keys") {
-        let mut expected: Vec<(String, String)> = keys
-            .iter()
-            .map(|k| Ok((str_field(k, "key_id")?.to_owned(), str_field(k, "key")?.to_owned())))
-            .collect::<Result<_, String>>()?;
-        expected.sort();
-        // Both sides by their base64 text: the account's map is in id order,
-        // which base64 does not keep.
-        let mut actual: Vec<_> = account
+    if let Some(keys) = expect.get("one_time_keys") {
+        // By their base64 text: the account's map is in id order, which
+        // base64 does not keep.
+        let actual = account
             .one_time_keys()
             .iter()
             .map(|(id, k)| (id.to_base64(), k.to_base64()))
             .collect();
-        actual.sort();
-        check_eq("one-time keys", actual, expected)?;
+        check_keys(
+            "one-time keys",
+            actual,
+            keys.as_array().ok_or("`one_time_keys` is not a list")?,
+        )?;
     }
     if let Some(fallback) = expect.get("fallback_key") {
         let actual: Vec<_> = account
@@ -105,11 +98,7 @@ pub fn check_account_facts(account: &Account, expect: &Value) -> Outcome {
             .iter()
             .map(|(id, k)| (id.to_base64(), k.to_base64()))
             .collect();
-        let expected = match fallback {
-            Value::Null => vec![],
-            key => vec![(str_field(key, "key_id")?.to_owned(), str_field(key, "key")?.to_owned())],
-        };
-        check_eq("fallback key", actual, expected)?;
+        check_eq("fallback key", actual, fallback_key(fallback)?)?;
     }
     Ok(())
 }
@@ -128,7 +117,15 @@ fn run_session(mut session: Session, key: &[u8], pickle: &str, expect: &Value, e
     if let Some(id) = opt_str_field(expect, "session_id")? {
         check_eq("session id", session.session_id().as_str(), id)?;
     }
-    run_session_events(&mut session, events, Randomness::Given)
+    run_session_events(&mut session, events, Randomness::Given, session_snapshot)
+}
+
+/// A session's libolm pickle.
+fn session_snapshot(session: &Session) -> Result<String, String> {
+    session
+        .to_libolm_pickle(SNAPSHOT_KEY)
+        .map(|pickle| pickle.to_string())
+        .map_err(|e| format!("snapshot pickle: {e}"))
 }
 
 /// Where an `encrypt` event's random bytes come from.
@@ -141,8 +138,14 @@ pub enum Randomness {
     None,
 }
 
-/// `encrypt` and `decrypt` events on a session.
-pub fn run_session_events(session: &mut Session, events: &[Value], randomness: Randomness) -> Outcome {
+/// `encrypt` and `decrypt` events on a session; after each expected
+/// failure, `snapshot` must show the session unchanged.
+pub fn run_session_events(
+    session: &mut Session,
+    events: &[Value],
+    randomness: Randomness,
+    snapshot: Snapshot<Session>,
+) -> Outcome {
     for (i, event) in events.iter().enumerate() {
         let context = |e: String| format!("event {i}: {e}");
         match str_field(event, "op")? {
@@ -168,18 +171,19 @@ pub fn run_session_events(session: &mut Session, events: &[Value], randomness: R
             }
             "decrypt" => {
                 let bytes = olm::base64_decode(str_field(event, "ciphertext")?).map_err(|e| context(e.to_string()))?;
-                let result = OlmMessage::from_parts(u64_field(event, "message_type")? as usize, &bytes)
-                    .map_err(|e| decode_class(&e))
-                    .and_then(|message| session.decrypt(&message).map_err(|e| decryption_class(&e)));
-                match (event.get("error"), result) {
-                    (None, Ok(plaintext)) => {
-                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                            .map_err(context)?
-                    }
-                    (None, Err(class)) => return Err(context(format!("failed with class `{class}`"))),
-                    (Some(expected), Err(class)) => check_error(expected, class).map_err(context)?,
-                    (Some(_), Ok(_)) => return Err(context("decrypted but should fail".into())),
-                }
+                let message_type = usize_field(event, "message_type")?;
+                judge_unchanged(
+                    event.get("error"),
+                    session,
+                    snapshot,
+                    |session| {
+                        OlmMessage::from_parts(message_type, &bytes)
+                            .map_err(reported(classes::decode))
+                            .and_then(|message| session.decrypt(&message).map_err(reported(classes::olm_decryption)))
+                    },
+                    |plaintext| check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?)),
+                )
+                .map_err(context)?;
             }
             other => return Err(format!("event {i}: unknown session op `{other}`")),
         }
@@ -228,7 +232,7 @@ fn run_inbound(
 ) -> Outcome {
     check_reexport("inbound_group_session", session.to_libolm_pickle(key), pickle)?;
     check_inbound_facts(&session, expect)?;
-    run_inbound_events(&mut session, events)
+    run_inbound_events(&mut session, events, libolm_snapshot)
 }
 
 /// An inbound group session's public facts: its id and first known index.

@@ -20,7 +20,7 @@
 
 use std::ffi::c_void;
 
-use olm_core::pickle::libolm_decrypt;
+use olm_core::hazmat::libolm_pickle_decrypt;
 use olm_testkit::{Quarantine, Recording, libolm_body};
 
 use super::{curve_identity, first_one_time_key, memory, vm, vp};
@@ -75,7 +75,7 @@ impl Life {
     ) -> Vec<u8> {
         let mut keyed = vec![0u8; length];
         assert_eq!(pickle(KEY, &mut keyed), length, "{name}: pickle");
-        let body = libolm_decrypt(KEY, std::str::from_utf8(&keyed).unwrap()).unwrap();
+        let body = libolm_pickle_decrypt(KEY, std::str::from_utf8(&keyed).unwrap()).unwrap();
         self.secrets.extend(fields(&body, name));
         let mut empty = vec![0u8; length];
         assert_eq!(pickle(b"", &mut empty), length, "{name}: pickle under the empty key");

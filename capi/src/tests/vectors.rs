@@ -9,120 +9,101 @@
 //! `OLM_TEST_VECTORS` for an extra folder, prints one line per kind and a
 //! total, and fails on any failed vector or when it found none.
 //!
+//! The loop over the files, the format's model (allowed keys, failure
+//! classes) and the comparisons are shared with the core crate's runner
+//! (`tests/vectors.rs`) in `test-vectors/runner`; this file only drives the
+//! C API.
+//!
 //! Expected failures are checked against libolm's error codes: a vector's
 //! `error` names what the case is, and libolm folds several cases into one
 //! code (`BAD_MESSAGE_MAC` for a bad MAC, a replay, a gap...), so a code
-//! passes when it is the one libolm gives for one of the accepted cases.
+//! passes when it is the one libolm gives for one of the accepted cases
+//! (the table in `test-vectors/README.md`). After every expected failure the
+//! object's libolm pickle must be what it was before.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    ffi::{CStr, c_void},
-    panic::{AssertUnwindSafe, catch_unwind},
-    path::{Path, PathBuf},
+use std::{ffi::c_void, path::PathBuf};
+
+use serde_json::Value;
+use vector_runner::{
+    Outcome,
+    class::{Class, Failure, judge, judge_unchanged},
+    fields::{
+        Source, array_field, bool_field, check_eq, check_keys, decrypt_source, fallback_key, hex_field, opt_str_field,
+        str_field, u32_field, u64_field, usize_field,
+    },
+    hex::{decode as hex, encode as to_hex},
+    model::{PickleVector, Transcript},
+    run::{Kind, roots, run_all},
 };
 
 use super::{vm, vp};
-use crate::{account::*, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
-use serde_json::Value;
+use crate::{account::*, error::OlmErrorCode, megolm::*, olm_error, pk::*, sas::*, session::*, utility::*};
 
-type Outcome = Result<(), String>;
-
-// ---------------------------------------------------------------------------
-// Field access and hex.
-
-fn str_field<'a>(v: &'a Value, name: &str) -> Result<&'a str, String> {
-    v.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("missing string field `{name}`"))
-}
-
-fn opt_str<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
-    v.get(name).and_then(Value::as_str)
-}
-
-fn u64_field(v: &Value, name: &str) -> Result<u64, String> {
-    v.get(name)
-        .and_then(Value::as_u64)
-        .ok_or_else(|| format!("missing integer field `{name}`"))
-}
-
-fn array<'a>(v: &'a Value, name: &str) -> &'a [Value] {
-    v.get(name).and_then(Value::as_array).map_or(&[], Vec::as_slice)
-}
-
-fn hex(s: &str) -> Result<Vec<u8>, String> {
-    if !s.len().is_multiple_of(2) {
-        return Err(format!("odd-length hex `{s}`"));
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| format!("bad hex `{s}`")))
-        .collect()
-}
-
-fn hex_field(v: &Value, name: &str) -> Result<Vec<u8>, String> {
-    hex(str_field(v, name)?)
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn check_eq<T: PartialEq + std::fmt::Debug>(what: &str, actual: T, expected: T) -> Outcome {
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(format!("{what}: got {actual:?}, expected {expected:?}"))
-    }
-}
-
+/// Bytes libolm wrote, as text (all its text output is ASCII).
 fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| format!("<not UTF-8: {e}>"))
+}
+
+/// An optional string field; a present field of another type is refused.
+fn opt_str<'a>(v: &'a Value, name: &str) -> Result<Option<&'a str>, String> {
+    opt_str_field(v, name)
 }
 
 // ---------------------------------------------------------------------------
 // Error codes and classes.
 
-/// The failure classes of the vector format that libolm reports with
-/// error code `code`.
-fn classes(code: u32) -> &'static [&'static str] {
+/// A libolm error code, as an object's `last_error_code` gives it.
+#[derive(Clone, Copy, Debug)]
+struct Code(u32);
+
+impl Code {
+    const BAD_MESSAGE_FORMAT: Self = Self(OlmErrorCode::BadMessageFormat as u32);
+}
+
+/// The failure classes of the format that libolm reports with `code`:
+/// every code named, each with the cases libolm folds into it.
+fn classes(code: OlmErrorCode) -> &'static [Class] {
     match code {
-        // BAD_MESSAGE_VERSION, UNKNOWN_PICKLE_VERSION, BAD_LEGACY_ACCOUNT_PICKLE
-        3 | 9 | 13 => &["version"],
-        // BAD_MESSAGE_FORMAT, INVALID_BASE64, CORRUPTED_PICKLE, PICKLE_EXTRA_DATA
-        4 | 7 | 10 | 17 => &["decode"],
-        // BAD_MESSAGE_MAC: every message that does not decrypt.
-        5 => &["mac", "missing_message_key", "message_gap", "non_contributory"],
-        // BAD_MESSAGE_KEY_ID: the keys of a pre-key message are refused.
-        6 => &["unknown_one_time_key", "non_contributory"],
-        // BAD_ACCOUNT_KEY
-        8 => &["pickle_key"],
-        // BAD_SESSION_KEY: a wrong length or version byte.
-        11 => &["decode", "version"],
-        12 => &["unknown_index"],
-        14 => &["signature"],
-        _ => &[],
+        OlmErrorCode::BadMessageVersion | OlmErrorCode::UnknownPickleVersion | OlmErrorCode::BadLegacyAccountPickle => {
+            &[Class::Version]
+        }
+        OlmErrorCode::BadMessageFormat
+        | OlmErrorCode::InvalidBase64
+        | OlmErrorCode::CorruptedPickle
+        | OlmErrorCode::PickleExtraData => &[Class::Decode],
+        // Every message that does not decrypt.
+        OlmErrorCode::BadMessageMac => &[
+            Class::Mac,
+            Class::MissingMessageKey,
+            Class::MessageGap,
+            Class::NonContributory,
+        ],
+        // The keys of a pre-key message are refused.
+        OlmErrorCode::BadMessageKeyId => &[Class::UnknownOneTimeKey, Class::NonContributory],
+        OlmErrorCode::BadAccountKey => &[Class::PickleKey],
+        // A wrong length or version byte.
+        OlmErrorCode::BadSessionKey => &[Class::Decode, Class::Version],
+        OlmErrorCode::UnknownMessageIndex => &[Class::UnknownIndex],
+        OlmErrorCode::BadSignature => &[Class::Signature],
+        // Misuse of the API, never a property of the input: no class.
+        OlmErrorCode::Success
+        | OlmErrorCode::NotEnoughRandom
+        | OlmErrorCode::OutputBufferTooSmall
+        | OlmErrorCode::InputBufferTooSmall
+        | OlmErrorCode::SasTheirKeyNotSet => &[],
     }
 }
 
-fn code_name(code: u32) -> String {
-    // SAFETY: the function returns a static NUL-terminated string.
-    unsafe { CStr::from_ptr(crate::_olm_error_to_string(code)) }
-        .to_string_lossy()
-        .into_owned()
-}
+impl Failure for Code {
+    fn classes(&self) -> &[Class] {
+        OlmErrorCode::from_u32(self.0).map_or(&[], classes)
+    }
 
-/// Checks that libolm code `code` reports one of the `expected` classes.
-fn check_error(expected: &Value, code: u32) -> Outcome {
-    let accepted: Vec<&str> = match expected {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-        _ => return Err("`error` is neither a string nor a list".into()),
-    };
-    if classes(code).iter().any(|class| accepted.contains(class)) {
-        Ok(())
-    } else {
-        Err(format!("failed with {}, expected one of {accepted:?}", code_name(code)))
+    fn describe(&self) -> String {
+        // SAFETY: the function returns a static NUL-terminated string.
+        unsafe { std::ffi::CStr::from_ptr(crate::_olm_error_to_string(self.0)) }
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
@@ -157,10 +138,10 @@ impl<T> Obj<T> {
     }
 
     /// `ret` as a result: the value, or the object's last error code.
-    fn check(&self, ret: usize) -> Result<usize, u32> {
+    fn check(&self, ret: usize) -> Result<usize, Code> {
         if ret == olm_error() {
             // SAFETY: `ptr` is a live object.
-            Err(unsafe { (self.last_error)(self.ptr) })
+            Err(Code(unsafe { (self.last_error)(self.ptr) }))
         } else {
             Ok(ret)
         }
@@ -168,7 +149,7 @@ impl<T> Obj<T> {
 
     /// As `check`, with a message for an unexpected failure.
     fn expect(&self, what: &str, ret: usize) -> Result<usize, String> {
-        self.check(ret).map_err(|code| format!("{what}: {}", code_name(code)))
+        self.check(ret).map_err(|code| format!("{what}: {}", code.describe()))
     }
 }
 
@@ -436,14 +417,14 @@ fn run_account(v: &Value) -> Outcome {
     let (curve, ed) = identity_keys(&account)?;
     check_eq("curve25519", curve.as_str(), str_field(v, "curve25519")?)?;
     check_eq("ed25519", ed.as_str(), str_field(v, "ed25519")?)?;
-    for case in array(v, "sign") {
+    for case in array_field(v, "sign")? {
         let message = hex_field(case, "message")?;
         let signature = sign(&account, &message)?;
         check_eq("signature", signature.as_str(), str_field(case, "signature")?)?;
         verify(&ed, &message, &signature)?;
     }
     if let Some(otks) = v.get("one_time_keys") {
-        let expected = array(otks, "keys");
+        let expected = array_field(otks, "keys")?;
         generate_one_time_keys(&account, expected.len(), str_field(otks, "random")?)?;
         // Listed in generation order in the vector, newest first by libolm.
         let expected: Vec<(String, String)> = expected
@@ -514,7 +495,7 @@ fn encrypt(session: &Obj<OlmSession>, plaintext: &[u8], random_hex: &str) -> Res
 }
 
 /// Decrypts; `Err(Ok(code))` is a failure with a libolm code.
-fn decrypt(session: &Obj<OlmSession>, message_type: usize, message: &str) -> Result<Vec<u8>, u32> {
+fn decrypt(session: &Obj<OlmSession>, message_type: usize, message: &str) -> Result<Vec<u8>, Code> {
     let mut copy = message.as_bytes().to_vec();
     // SAFETY: `session` is live; buffers hold their lengths.
     unsafe {
@@ -538,15 +519,12 @@ fn decrypt(session: &Obj<OlmSession>, message_type: usize, message: &str) -> Res
     }
 }
 
-struct Party {
-    account: Obj<OlmAccount>,
-    session: Option<Obj<OlmSession>>,
-}
+type Party = vector_runner::model::Party<Obj<OlmAccount>, Obj<OlmSession>>;
 
 /// Bob's first pre-key message: libolm's three steps (create the session
 /// without decrypting, decrypt, remove the one-time key). On failure Bob
 /// stays without a session and keeps his key, as the vectors expect.
-fn first_decrypt(bob: &mut Party, alice_identity: &str, message: &str) -> Result<Vec<u8>, u32> {
+fn first_decrypt(bob: &mut Party, alice_identity: &str, message: &str) -> Result<Vec<u8>, Code> {
     let session = new_session();
     let mut copy = message.as_bytes().to_vec();
     // SAFETY: both objects are live; buffers hold their lengths.
@@ -569,13 +547,28 @@ fn first_decrypt(bob: &mut Party, alice_identity: &str, message: &str) -> Result
     }
 }
 
+/// The libolm pickle of what a failed decryption must leave unchanged: the
+/// party's session, or its account before it has one.
+fn party_snapshot(party: &Party) -> Result<String, String> {
+    match &party.session {
+        Some(session) => session_snapshot(session),
+        None => pickled(
+            "account",
+            &party.account,
+            olm_pickle_account_length,
+            olm_pickle_account,
+            SNAPSHOT_KEY,
+        ),
+    }
+}
+
 fn run_session(v: &Value) -> Outcome {
     let alice_spec = v.get("alice").ok_or("missing `alice`")?;
     let bob_spec = v.get("bob").ok_or("missing `bob`")?;
     let alice_account = create_account(str_field(alice_spec, "account_random")?)?;
     let bob_account = create_account(str_field(bob_spec, "account_random")?)?;
     let key_random = str_field(bob_spec, "one_time_key_random")?;
-    let bob_keys = if bob_spec.get("use_fallback_key").and_then(Value::as_bool) == Some(true) {
+    let bob_keys = if bool_field(bob_spec, "use_fallback_key")? {
         generate_fallback_key(&bob_account, key_random)?;
         unpublished_fallback_key(&bob_account)?
     } else {
@@ -615,25 +608,13 @@ fn run_session(v: &Value) -> Outcome {
     let expected_id = str_field(v, "session_id")?;
     check_eq("Alice's session id", session_id(&alice_session)?.as_str(), expected_id)?;
 
-    let mut alice = Party {
-        account: alice_account,
-        session: Some(alice_session),
-    };
-    let mut bob = Party {
-        account: bob_account,
-        session: None,
-    };
-    let mut sent: HashMap<String, (usize, String)> = HashMap::new();
+    let mut transcript: Transcript<Obj<OlmAccount>, Obj<OlmSession>, (usize, String)> =
+        Transcript::new(alice_account, alice_session, bob_account);
 
-    for (i, event) in array(v, "events").iter().enumerate() {
+    for (i, event) in array_field(v, "events")?.iter().enumerate() {
         let op = str_field(event, "op")?;
-        let is_bob = match str_field(event, "party")? {
-            "alice" => false,
-            "bob" => true,
-            other => return Err(format!("event {i}: unknown party `{other}`")),
-        };
-        let party = if is_bob { &mut bob } else { &mut alice };
         let context = |e: String| format!("event {i} ({op}): {e}");
+        let (party, sent) = transcript.party(event).map_err(context)?;
         match op {
             "encrypt" => {
                 let session = party.session.as_ref().ok_or_else(|| context("no session yet".into()))?;
@@ -641,42 +622,34 @@ fn run_session(v: &Value) -> Outcome {
                     encrypt(session, &hex_field(event, "plaintext")?, str_field(event, "random")?).map_err(context)?;
                 check_eq("message type", message_type as u64, u64_field(event, "message_type")?).map_err(context)?;
                 check_eq("ciphertext", message.as_str(), str_field(event, "ciphertext")?).map_err(context)?;
-                if let Some(id) = opt_str(event, "id") {
+                if let Some(id) = opt_str(event, "id")? {
                     sent.insert(id.to_owned(), (message_type, message));
                 }
             }
             "decrypt" => {
-                let (message_type, message) = match (opt_str(event, "ciphertext"), opt_str(event, "id")) {
-                    (Some(ciphertext), _) => (u64_field(event, "message_type")? as usize, ciphertext.to_owned()),
-                    (None, Some(id)) => sent
+                let (message_type, message) = match decrypt_source(event).map_err(context)? {
+                    Source::Inline(message_type, ciphertext) => (message_type, ciphertext.to_owned()),
+                    Source::Sent(id) => sent
                         .get(id)
                         .cloned()
                         .ok_or_else(|| context(format!("no message `{id}`")))?,
-                    (None, None) => return Err(context("neither `id` nor `ciphertext`".into())),
                 };
-                let result = match (&party.session, message_type) {
+                let decrypt = |party: &mut Party| match (&party.session, message_type) {
                     (Some(session), _) => decrypt(session, message_type, &message),
                     (None, 0) => first_decrypt(party, &alice_identity, &message),
                     // A normal message before any session: libolm's
                     // decoder would not get that far either.
-                    (None, _) => Err(4),
+                    (None, _) => Err(Code::BAD_MESSAGE_FORMAT),
                 };
-                match (event.get("error"), result) {
-                    (None, Ok(plaintext)) => {
-                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                            .map_err(context)?;
-                    }
-                    (None, Err(code)) => return Err(context(format!("failed with {}", code_name(code)))),
-                    (Some(expected), Err(code)) => check_error(expected, code).map_err(context)?,
-                    (Some(_), Ok(plaintext)) => {
-                        return Err(context(format!("decrypted to {} but should fail", to_hex(&plaintext))));
-                    }
-                }
+                let check = |plaintext: Vec<u8>| {
+                    check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
+                };
+                judge_unchanged(event.get("error"), party, party_snapshot, decrypt, check).map_err(context)?;
             }
             other => return Err(format!("event {i}: unknown op `{other}`")),
         }
     }
-    if let Some(session) = &bob.session {
+    if let Some(session) = transcript.bob_session() {
         check_eq("Bob's session id", session_id(session)?.as_str(), expected_id)?;
     }
     Ok(())
@@ -726,7 +699,7 @@ fn inbound_id(session: &Obj<OlmInboundGroupSession>) -> Result<String, String> {
 
 /// Starts an inbound session from a session key (`export` false) or an
 /// exported key; `Err(code)` on failure.
-fn inbound_from(key: &str, export: bool) -> Result<Obj<OlmInboundGroupSession>, u32> {
+fn inbound_from(key: &str, export: bool) -> Result<Obj<OlmInboundGroupSession>, Code> {
     let session = new_inbound();
     let init = if export {
         olm_import_inbound_group_session
@@ -739,7 +712,7 @@ fn inbound_from(key: &str, export: bool) -> Result<Obj<OlmInboundGroupSession>, 
 }
 
 /// Decrypts a Megolm message: (plaintext, index) or a libolm code.
-fn group_decrypt(session: &Obj<OlmInboundGroupSession>, message: &str) -> Result<(Vec<u8>, u32), u32> {
+fn group_decrypt(session: &Obj<OlmInboundGroupSession>, message: &str) -> Result<(Vec<u8>, u32), Code> {
     let mut copy = message.as_bytes().to_vec();
     // SAFETY: `session` is live; buffers hold their lengths.
     unsafe {
@@ -764,7 +737,7 @@ fn group_decrypt(session: &Obj<OlmInboundGroupSession>, message: &str) -> Result
 }
 
 fn run_group_events(session: &Obj<OlmOutboundGroupSession>, events: &[Value]) -> Outcome {
-    let reader = inbound_from(&group_session_key(session)?, false).map_err(|c| format!("reader: {}", code_name(c)))?;
+    let reader = inbound_from(&group_session_key(session)?, false).map_err(|c| format!("reader: {}", c.describe()))?;
     for (i, event) in events.iter().enumerate() {
         let op = str_field(event, "op")?;
         let context = |e: String| format!("event {i} ({op}): {e}");
@@ -800,7 +773,7 @@ fn run_group_events(session: &Obj<OlmOutboundGroupSession>, events: &[Value]) ->
                 };
                 check_eq("ciphertext", message.as_str(), str_field(event, "ciphertext")?).map_err(context)?;
                 let (decrypted, decrypted_index) = group_decrypt(&reader, &message)
-                    .map_err(|c| context(format!("own decryption: {}", code_name(c))))?;
+                    .map_err(|c| context(format!("own decryption: {}", c.describe())))?;
                 check_eq("own decryption", to_hex(&decrypted), to_hex(&plaintext)).map_err(context)?;
                 check_eq("own index", decrypted_index, index).map_err(context)?;
             }
@@ -831,32 +804,46 @@ fn run_megolm(v: &Value) -> Outcome {
         outbound_id(&session)?.as_str(),
         str_field(v, "session_id")?,
     )?;
-    run_group_events(&session, array(v, "events"))
+    run_group_events(&session, array_field(v, "events")?)
+}
+
+/// An inbound group session's libolm pickle.
+fn inbound_snapshot(session: &Obj<OlmInboundGroupSession>) -> Result<String, String> {
+    pickled(
+        "inbound_group_session",
+        session,
+        olm_pickle_inbound_group_session_length,
+        olm_pickle_inbound_group_session,
+        SNAPSHOT_KEY,
+    )
 }
 
 fn run_inbound_events(session: &Obj<OlmInboundGroupSession>, events: &[Value]) -> Outcome {
     for (i, event) in events.iter().enumerate() {
         let op = str_field(event, "op")?;
         let context = |e: String| format!("event {i} ({op}): {e}");
+        let expected_error = event.get("error");
+        let mut session = session;
         match op {
-            "decrypt" => match (
-                event.get("error"),
-                group_decrypt(session, str_field(event, "ciphertext")?),
-            ) {
-                (Some(expected), Err(code)) => check_error(expected, code).map_err(context)?,
-                (Some(_), Ok(_)) => return Err(context("decrypted but should have failed".into())),
-                (None, Err(code)) => return Err(context(format!("failed with {}", code_name(code)))),
-                (None, Ok((plaintext, index))) => {
-                    check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                        .map_err(context)?;
-                    check_eq("message index", u64::from(index), u64_field(event, "message_index")?).map_err(context)?;
-                }
-            },
+            "decrypt" => {
+                let ciphertext = str_field(event, "ciphertext")?;
+                judge_unchanged(
+                    expected_error,
+                    &mut session,
+                    |session| inbound_snapshot(session),
+                    |session| group_decrypt(session, ciphertext),
+                    |(plaintext, index)| {
+                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))?;
+                        check_eq("message index", u64::from(index), u64_field(event, "message_index")?)
+                    },
+                )
+                .map_err(context)?;
+            }
             "export" => {
-                let index = u32::try_from(u64_field(event, "message_index")?).map_err(|e| e.to_string())?;
+                let index = u32_field(event, "message_index")?;
                 // SAFETY: `session` is live; the buffer is sized by the
                 // length function.
-                let result = unsafe {
+                let export = |session: &mut &Obj<OlmInboundGroupSession>| unsafe {
                     let mut out = vec![0u8; olm_export_inbound_group_session_length(session.ptr)];
                     session
                         .check(olm_export_inbound_group_session(
@@ -870,17 +857,20 @@ fn run_inbound_events(session: &Obj<OlmInboundGroupSession>, events: &[Value]) -
                             text(out)
                         })
                 };
-                match (event.get("error"), result) {
-                    (Some(expected), Err(code)) => check_error(expected, code).map_err(context)?,
-                    (Some(_), Ok(_)) => return Err(context("exported but should have failed".into())),
-                    (None, Err(code)) => return Err(context(format!("export failed: {}", code_name(code)))),
-                    (None, Ok(export)) => check_eq(
-                        "exported session key",
-                        export.as_str(),
-                        str_field(event, "exported_session_key")?,
-                    )
-                    .map_err(context)?,
-                }
+                judge_unchanged(
+                    expected_error,
+                    &mut session,
+                    |s| inbound_snapshot(s),
+                    export,
+                    |export| {
+                        check_eq(
+                            "exported session key",
+                            export.as_str(),
+                            str_field(event, "exported_session_key")?,
+                        )
+                    },
+                )
+                .map_err(context)?;
             }
             other => return Err(context(format!("unknown op `{other}`"))),
         }
@@ -889,16 +879,19 @@ fn run_inbound_events(session: &Obj<OlmInboundGroupSession>, events: &[Value]) -
 }
 
 fn run_megolm_inbound(v: &Value) -> Outcome {
-    let imported = match (opt_str(v, "session_key"), opt_str(v, "exported_session_key")) {
+    let imported = match (opt_str(v, "session_key")?, opt_str(v, "exported_session_key")?) {
         (Some(key), None) => inbound_from(key, false),
         (None, Some(key)) => inbound_from(key, true),
         _ => return Err("exactly one of `session_key` and `exported_session_key` must be given".into()),
     };
-    let session = match (v.get("import_error"), imported) {
-        (Some(expected), Err(code)) => return check_error(expected, code),
-        (Some(_), Ok(_)) => return Err("the import succeeded but should have failed".into()),
-        (None, Err(code)) => return Err(format!("the import failed with {}", code_name(code))),
-        (None, Ok(session)) => session,
+    let mut session = None;
+    judge(v.get("import_error"), imported, |imported| {
+        session = Some(imported);
+        Ok(())
+    })
+    .map_err(|e| format!("import: {e}"))?;
+    let Some(session) = session else {
+        return check_eq("events after a failed import", array_field(v, "events")?.len(), 0);
     };
     check_eq(
         "session id",
@@ -914,8 +907,8 @@ fn run_megolm_inbound(v: &Value) -> Outcome {
     )?;
     // SAFETY: as above.
     let verified = unsafe { olm_inbound_group_session_is_verified(session.ptr) };
-    check_eq("verified", verified, i32::from(opt_str(v, "session_key").is_some()))?;
-    run_inbound_events(&session, array(v, "events"))
+    check_eq("verified", verified, i32::from(opt_str(v, "session_key")?.is_some()))?;
+    run_inbound_events(&session, array_field(v, "events")?)
 }
 
 // ---------------------------------------------------------------------------
@@ -926,13 +919,45 @@ type PickleFn<T> = unsafe extern "C" fn(*mut T, *const c_void, usize, *mut c_voi
 type PickleLengthFn<T> = unsafe extern "C" fn(*const T) -> usize;
 
 /// Unpickles into `object`; `Err(code)` on failure.
-fn unpickle<T>(object: &Obj<T>, unpickle: UnpickleFn<T>, key: &[u8], pickle: &str) -> Result<(), u32> {
+fn unpickle<T>(object: &Obj<T>, unpickle: UnpickleFn<T>, key: &[u8], pickle: &str) -> Result<(), Code> {
     let mut copy = pickle.as_bytes().to_vec();
     // SAFETY: `object` is live; buffers hold their lengths.
     let ret = unsafe { unpickle(object.ptr, vp(key), key.len(), vm(&mut copy), copy.len()) };
     let len = object.check(ret)?;
     assert_eq!(len, pickle.len(), "unpickling returns the pickle's length");
     Ok(())
+}
+
+/// The key of the pickles that show an object unchanged after an expected
+/// failure (libolm's pickles are deterministic).
+const SNAPSHOT_KEY: &[u8] = b"state before and after a failure";
+
+/// `object`'s libolm pickle under `key`.
+fn pickled<T>(
+    what: &str,
+    object: &Obj<T>,
+    length: PickleLengthFn<T>,
+    pickle_fn: PickleFn<T>,
+    key: &[u8],
+) -> Result<String, String> {
+    // SAFETY: `object` is live; the buffer is sized by the length function.
+    unsafe {
+        let mut out = vec![0u8; length(object.ptr)];
+        let len = object.expect(what, pickle_fn(object.ptr, vp(key), key.len(), vm(&mut out), out.len()))?;
+        check_eq(&format!("{what} pickle length"), len, out.len())?;
+        Ok(text(out))
+    }
+}
+
+/// A session's libolm pickle.
+fn session_snapshot(session: &Obj<OlmSession>) -> Result<String, String> {
+    pickled(
+        "session",
+        session,
+        olm_pickle_session_length,
+        olm_pickle_session,
+        SNAPSHOT_KEY,
+    )
 }
 
 /// Pickles `object` again and compares with the original, byte for byte.
@@ -944,22 +969,19 @@ fn check_repickle<T>(
     key: &[u8],
     pickle: &str,
 ) -> Outcome {
-    // SAFETY: `object` is live; the buffer is sized by the length function.
-    let written = unsafe {
-        let mut out = vec![0u8; length(object.ptr)];
-        let len = object.expect(what, pickle_fn(object.ptr, vp(key), key.len(), vm(&mut out), out.len()))?;
-        check_eq(&format!("{what} pickle length"), len, out.len())?;
-        text(out)
-    };
+    let written = pickled(what, object, length, pickle_fn, key)?;
     check_eq(&format!("{what} re-export"), written.as_str(), pickle)
 }
 
 fn run_pickle(v: &Value) -> Outcome {
-    let key = hex_field(v, "pickle_key")?;
-    let pickle = str_field(v, "pickle")?;
-    let expect = v.get("expect").cloned().unwrap_or(Value::Null);
-    let events = array(v, "events");
-    let result = match str_field(v, "object")? {
+    let PickleVector {
+        object,
+        key,
+        pickle,
+        expect,
+        events,
+    } = PickleVector::read(v)?;
+    let result = match object {
         "account" => {
             let account = new_account();
             unpickle(&account, olm_unpickle_account, &key, pickle).map(|()| {
@@ -1019,38 +1041,27 @@ fn run_pickle(v: &Value) -> Outcome {
         "pk_decryption" => pickled_pk(&key, pickle, &expect),
         other => return Err(format!("object `{other}` is not supported")),
     };
-    match (v.get("error"), result) {
-        (None, Ok(outcome)) => outcome,
-        (None, Err(code)) => Err(format!("unpickling failed: {}", code_name(code))),
-        (Some(expected), Err(code)) => check_error(expected, code),
-        (Some(_), Ok(_)) => Err("unpickling should have failed".into()),
-    }
+    judge(v.get("error"), result, |outcome| outcome)
 }
 
 fn pickled_account(account: &Obj<OlmAccount>, expect: &Value, events: &[Value]) -> Outcome {
     let (curve, ed) = identity_keys(account)?;
-    if let Some(expected) = opt_str(expect, "curve25519") {
+    if let Some(expected) = opt_str(expect, "curve25519")? {
         check_eq("curve25519", curve.as_str(), expected)?;
     }
-    if let Some(expected) = opt_str(expect, "ed25519") {
+    if let Some(expected) = opt_str(expect, "ed25519")? {
         check_eq("ed25519", ed.as_str(), expected)?;
     }
-    if let Some(Value::Array(keys)) = expect.get("one_time_keys") {
-        let mut expected: Vec<(String, String)> = keys
-            .iter()
-            .map(|k| Ok((str_field(k, "key_id")?.to_owned(), str_field(k, "key")?.to_owned())))
-            .collect::<Result<_, String>>()?;
-        expected.sort();
-        let mut actual = one_time_keys(account)?;
-        actual.sort();
-        check_eq("one-time keys", actual, expected)?;
+    if let Some(keys) = expect.get("one_time_keys") {
+        let keys = keys.as_array().ok_or("`one_time_keys` is not a list")?;
+        check_keys("one-time keys", one_time_keys(account)?, keys)?;
     }
     if let Some(fallback) = expect.get("fallback_key") {
-        let expected = match fallback {
-            Value::Null => vec![],
-            key => vec![(str_field(key, "key_id")?.to_owned(), str_field(key, "key")?.to_owned())],
-        };
-        check_eq("fallback key", unpublished_fallback_key(account)?, expected)?;
+        check_eq(
+            "fallback key",
+            unpublished_fallback_key(account)?,
+            fallback_key(fallback)?,
+        )?;
     }
     for (i, event) in events.iter().enumerate() {
         match str_field(event, "op")? {
@@ -1066,7 +1077,7 @@ fn pickled_account(account: &Obj<OlmAccount>, expect: &Value, events: &[Value]) 
 }
 
 fn pickled_session(session: &Obj<OlmSession>, expect: &Value, events: &[Value]) -> Outcome {
-    if let Some(expected) = opt_str(expect, "session_id") {
+    if let Some(expected) = opt_str(expect, "session_id")? {
         check_eq("session id", session_id(session)?.as_str(), expected)?;
     }
     for (i, event) in events.iter().enumerate() {
@@ -1079,19 +1090,17 @@ fn pickled_session(session: &Obj<OlmSession>, expect: &Value, events: &[Value]) 
                 check_eq("ciphertext", message.as_str(), str_field(event, "ciphertext")?).map_err(context)?;
             }
             "decrypt" => {
-                let message_type = u64_field(event, "message_type")? as usize;
-                match (
+                let message_type = usize_field(event, "message_type")?;
+                let ciphertext = str_field(event, "ciphertext")?;
+                let mut session = session;
+                judge_unchanged(
                     event.get("error"),
-                    decrypt(session, message_type, str_field(event, "ciphertext")?),
-                ) {
-                    (None, Ok(plaintext)) => {
-                        check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?))
-                            .map_err(context)?
-                    }
-                    (None, Err(code)) => return Err(context(format!("failed with {}", code_name(code)))),
-                    (Some(expected), Err(code)) => check_error(expected, code).map_err(context)?,
-                    (Some(_), Ok(_)) => return Err(context("decrypted but should fail".into())),
-                }
+                    &mut session,
+                    |session| session_snapshot(session),
+                    |session| decrypt(session, message_type, ciphertext),
+                    |plaintext| check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(event, "plaintext")?)),
+                )
+                .map_err(context)?;
             }
             other => return Err(format!("event {i}: unknown session op `{other}`")),
         }
@@ -1100,7 +1109,7 @@ fn pickled_session(session: &Obj<OlmSession>, expect: &Value, events: &[Value]) 
 }
 
 fn pickled_group(session: &Obj<OlmOutboundGroupSession>, expect: &Value, events: &[Value]) -> Outcome {
-    if let Some(expected) = opt_str(expect, "session_id") {
+    if let Some(expected) = opt_str(expect, "session_id")? {
         check_eq("session id", outbound_id(session)?.as_str(), expected)?;
     }
     if expect.get("message_index").is_some() {
@@ -1108,14 +1117,14 @@ fn pickled_group(session: &Obj<OlmOutboundGroupSession>, expect: &Value, events:
         let index = unsafe { olm_outbound_group_session_message_index(session.ptr) };
         check_eq("message index", u64::from(index), u64_field(expect, "message_index")?)?;
     }
-    if let Some(expected) = opt_str(expect, "session_key") {
+    if let Some(expected) = opt_str(expect, "session_key")? {
         check_eq("session key", group_session_key(session)?.as_str(), expected)?;
     }
     run_group_events(session, events)
 }
 
 fn pickled_inbound(session: &Obj<OlmInboundGroupSession>, expect: &Value, events: &[Value]) -> Outcome {
-    if let Some(expected) = opt_str(expect, "session_id") {
+    if let Some(expected) = opt_str(expect, "session_id")? {
         check_eq("session id", inbound_id(session)?.as_str(), expected)?;
     }
     if expect.get("first_known_index").is_some() {
@@ -1131,7 +1140,7 @@ fn pickled_inbound(session: &Obj<OlmInboundGroupSession>, expect: &Value, events
 }
 
 /// A PkDecryption pickle: its unpickling also writes the public key.
-fn pickled_pk(key: &[u8], pickle: &str, expect: &Value) -> Result<Outcome, u32> {
+fn pickled_pk(key: &[u8], pickle: &str, expect: &Value) -> Result<Outcome, Code> {
     let decryption = new_pk_decryption();
     let mut copy = pickle.as_bytes().to_vec();
     let mut public = vec![0u8; olm_pk_key_length()];
@@ -1156,7 +1165,7 @@ fn pickled_pk(key: &[u8], pickle: &str, expect: &Value) -> Result<Outcome, u32> 
         key,
         pickle,
     )
-    .and_then(|()| match opt_str(expect, "public_key") {
+    .and_then(|()| match opt_str(expect, "public_key")? {
         Some(expected) => check_eq("public key", text(public).as_str(), expected),
         None => Ok(()),
     }))
@@ -1183,7 +1192,7 @@ fn run_sas(v: &Value) -> Outcome {
         )?;
         check_eq("key set after", olm_sas_is_their_key_set(sas.ptr), 1)?;
     }
-    for case in array(v, "bytes") {
+    for case in array_field(v, "bytes")? {
         let info = hex_field(case, "info")?;
         let mut out = vec![0u8; usize::try_from(u64_field(case, "length")?).map_err(|e| e.to_string())?];
         // SAFETY: as above.
@@ -1195,7 +1204,7 @@ fn run_sas(v: &Value) -> Outcome {
         }
         check_eq("bytes", to_hex(&out), str_field(case, "bytes")?.to_owned())?;
     }
-    for case in array(v, "mac") {
+    for case in array_field(v, "mac")? {
         let input = hex_field(case, "input")?;
         let info = hex_field(case, "info")?;
         let method = str_field(case, "method")?;
@@ -1228,7 +1237,12 @@ fn run_sas(v: &Value) -> Outcome {
 }
 
 /// Decrypts a backup entry; `Err(code)` on failure.
-fn pk_decrypt(decryption: &Obj<OlmPkDecryption>, ciphertext: &str, mac: &str, ephemeral: &str) -> Result<Vec<u8>, u32> {
+fn pk_decrypt(
+    decryption: &Obj<OlmPkDecryption>,
+    ciphertext: &str,
+    mac: &str,
+    ephemeral: &str,
+) -> Result<Vec<u8>, Code> {
     let mut copy = ciphertext.as_bytes().to_vec();
     // SAFETY: `decryption` is live; buffers hold their lengths.
     unsafe {
@@ -1251,7 +1265,7 @@ fn pk_decrypt(decryption: &Obj<OlmPkDecryption>, ciphertext: &str, mac: &str, ep
 
 fn run_pk(v: &Value) -> Outcome {
     let decryption = new_pk_decryption();
-    if let Some(private) = opt_str(v, "private_key") {
+    if let Some(private) = opt_str(v, "private_key")? {
         let private = hex(private)?;
         let mut public = vec![0u8; olm_pk_key_length()];
         // SAFETY: `decryption` is live; buffers hold their lengths.
@@ -1276,7 +1290,7 @@ fn run_pk(v: &Value) -> Outcome {
         check_eq("public_key", text(public).as_str(), str_field(v, "public_key")?)?;
     }
 
-    for case in array(v, "encrypt") {
+    for case in array_field(v, "encrypt")? {
         let encryption = new_pk_encryption();
         let recipient = str_field(v, "public_key")?;
         let plaintext = hex_field(case, "plaintext")?;
@@ -1318,26 +1332,34 @@ fn run_pk(v: &Value) -> Outcome {
         check_eq("mac", mac.as_str(), str_field(case, "mac")?)?;
         check_eq("ephemeral", ephemeral.as_str(), str_field(case, "ephemeral")?)?;
         let decrypted =
-            pk_decrypt(&decryption, &ciphertext, &mac, &ephemeral).map_err(|c| format!("own: {}", code_name(c)))?;
+            pk_decrypt(&decryption, &ciphertext, &mac, &ephemeral).map_err(|c| format!("own: {}", c.describe()))?;
         check_eq("round trip", to_hex(&decrypted), to_hex(&plaintext))?;
     }
 
-    for case in array(v, "decrypt") {
-        let result = pk_decrypt(
-            &decryption,
-            str_field(case, "ciphertext")?,
-            str_field(case, "mac")?,
-            str_field(case, "ephemeral")?,
-        );
-        match (case.get("error"), result) {
-            (Some(expected), Err(code)) => check_error(expected, code)?,
-            (Some(_), Ok(plaintext)) => return Err(format!("decrypt: expected an error, got {}", to_hex(&plaintext))),
-            (None, Err(code)) => return Err(format!("decrypt: {}", code_name(code))),
-            (None, Ok(plaintext)) => check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(case, "plaintext")?))?,
-        }
+    let snapshot = |decryption: &Obj<OlmPkDecryption>| {
+        pickled(
+            "pk_decryption",
+            decryption,
+            olm_pickle_pk_decryption_length,
+            olm_pickle_pk_decryption,
+            SNAPSHOT_KEY,
+        )
+    };
+    for case in array_field(v, "decrypt")? {
+        let (ciphertext, mac) = (str_field(case, "ciphertext")?, str_field(case, "mac")?);
+        let ephemeral = str_field(case, "ephemeral")?;
+        let mut decryption = &decryption;
+        judge_unchanged(
+            case.get("error"),
+            &mut decryption,
+            |decryption| snapshot(decryption),
+            |decryption| pk_decrypt(decryption, ciphertext, mac, ephemeral),
+            |plaintext| check_eq("plaintext", to_hex(&plaintext), to_hex(&hex_field(case, "plaintext")?)),
+        )
+        .map_err(|e| format!("decrypt: {e}"))?;
     }
 
-    for case in array(v, "signing") {
+    for case in array_field(v, "signing")? {
         let signing = new_pk_signing();
         let seed = hex_field(case, "seed")?;
         let message = hex_field(case, "message")?;
@@ -1374,99 +1396,47 @@ fn run_pk(v: &Value) -> Outcome {
 // ---------------------------------------------------------------------------
 // The runner.
 
-const FORMAT: &str = "olm-test-vectors/1";
-
-type Runner = fn(&Value) -> Outcome;
-
-const KINDS: &[(&str, Runner)] = &[
-    ("olm_account", run_account),
-    ("olm_session", run_session),
-    ("megolm", run_megolm),
-    ("megolm_inbound", run_megolm_inbound),
-    ("libolm_pickle", run_pickle),
-    ("sas", run_sas),
-    ("pk", run_pk),
+/// Every kind of the format, with its runner.
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "olm_account",
+        run: Ok(run_account),
+    },
+    Kind {
+        name: "olm_session",
+        run: Ok(run_session),
+    },
+    Kind {
+        name: "megolm",
+        run: Ok(run_megolm),
+    },
+    Kind {
+        name: "megolm_inbound",
+        run: Ok(run_megolm_inbound),
+    },
+    Kind {
+        name: "libolm_pickle",
+        run: Ok(run_pickle),
+    },
+    Kind {
+        name: "sas",
+        run: Ok(run_sas),
+    },
+    Kind {
+        name: "pk",
+        run: Ok(run_pk),
+    },
+    Kind {
+        name: "vodozemac_pickle",
+        run: Err("vodozemac's pickles are not part of libolm's C API"),
+    },
 ];
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if path.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                json_files(&path, out);
-            }
-        } else if name.ends_with(".json") {
-            out.push(path);
-        }
-    }
-}
 
 #[test]
 fn known_answer_vectors() {
-    let mut roots = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")];
-    if let Some(extra) = std::env::var_os("OLM_TEST_VECTORS") {
-        roots.push(PathBuf::from(extra));
-    }
-    let mut files = Vec::new();
-    for root in &roots {
-        assert!(root.is_dir(), "capi vectors: {} is not a folder", root.display());
-        json_files(root, &mut files);
-    }
-
-    let mut tallies: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    let mut errors = 0;
-    for file in &files {
-        let shown = file.display();
-        let doc: Value = match std::fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
-        {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("capi vectors: {shown}: unreadable: {e}");
-                errors += 1;
-                continue;
-            }
-        };
-        if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            eprintln!("capi vectors: {shown}: unknown format (expected {FORMAT})");
-            errors += 1;
-            continue;
-        }
-        let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
-        let Some(&(kind, run)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-            eprintln!("capi vectors: {shown}: unknown kind `{kind}`");
-            errors += 1;
-            continue;
-        };
-        let tally = tallies.entry(kind).or_default();
-        for vector in array(&doc, "vectors") {
-            let name = vector.get("name").and_then(Value::as_str).unwrap_or("<unnamed>");
-            let outcome = catch_unwind(AssertUnwindSafe(|| run(vector))).unwrap_or_else(|_| Err("panicked".into()));
-            match outcome {
-                Ok(()) => tally.0 += 1,
-                Err(reason) => {
-                    tally.1 += 1;
-                    eprintln!("capi vectors: FAILED {kind} `{name}` ({shown}): {reason}");
-                }
-            }
-        }
-    }
-
-    let (mut passed, mut failed) = (0, 0);
-    // On a line of its own, after the harness's progress output.
-    println!();
-    for (kind, (ok, bad)) in &tallies {
-        println!("capi vectors: {kind} {ok} passed, {bad} failed");
-        passed += ok;
-        failed += bad;
-    }
-    println!("capi vectors: {passed} passed, {failed} failed");
+    let roots = roots(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors"));
     assert!(
-        failed == 0 && errors == 0 && passed > 0,
-        "capi vectors: {failed} failed, {errors} unreadable files, {passed} passed"
+        run_all("capi vectors", &roots, KINDS),
+        "capi vectors: see the lines above"
     );
 }

@@ -3,7 +3,7 @@
 mod dehydrated;
 mod fallback_keys;
 mod key_ids;
-#[cfg(feature = "libolm-compat")]
+#[cfg(feature = "hazmat")]
 mod libolm_compat;
 mod one_time_keys;
 

@@ -1,12 +1,10 @@
-//! Hex and unpadded standard base64 (what libolm prints), written here so
-//! that the generator depends on nothing of the crate under test.
+//! Hex (the tests' one helper, from `olm-testkit`) and unpadded standard
+//! base64 (what libolm prints), written here so that the generator depends
+//! on nothing of the crate under test.
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use olm_testkit::hex::encode as hex;
 
 /// Unpadded standard base64.
 pub fn b64(bytes: &[u8]) -> String {

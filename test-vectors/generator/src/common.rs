@@ -1,10 +1,7 @@
 //! Helpers shared by the kinds.
 
-use crate::{
-    codec::unb64,
-    libolm::{OlmError, Res},
-    rng::Drbg,
-};
+use crate::{codec::unb64, rng::Drbg};
+use libolm_shim::{OlmError, Res};
 
 /// One vector's deterministic stream: `kind/name` under the seed.
 pub fn drbg(seed: &str, kind: &str, name: &str) -> Drbg {

@@ -9,7 +9,7 @@ mod common;
 mod craft;
 mod json;
 mod kinds;
-mod libolm;
+
 mod rng;
 
 use std::{
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let (major, minor, patch) = libolm::version();
+    let (major, minor, patch) = libolm_shim::version();
     assert_eq!(
         (major, minor, patch),
         (3, 2, 7),

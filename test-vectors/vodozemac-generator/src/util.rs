@@ -12,10 +12,7 @@ use vodozemac::{
 
 use crate::{json::Json, obj, rng::Drbg};
 
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use olm_testkit::hex::encode as hex;
 
 /// Unpadded standard base64, as vodozemac writes it.
 pub fn b64(bytes: &[u8]) -> String {

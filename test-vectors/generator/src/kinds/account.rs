@@ -4,10 +4,10 @@ use crate::{
     codec::hex,
     common::{by_id, device_keys_json, drbg, must, signed_otk_json},
     json::Json,
-    libolm::Account,
     obj,
     rng::Drbg,
 };
+use libolm_shim::Account;
 
 pub const KIND: &str = "olm_account";
 

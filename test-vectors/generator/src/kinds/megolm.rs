@@ -6,10 +6,10 @@ use crate::{
     common::{drbg, must, must_fail},
     craft::{append, flip_bit, open_pickle, seal_pickle, set_byte, truncate},
     json::Json,
-    libolm::{Account, InboundGroupSession, OlmError, OutboundGroupSession, Utility},
     obj,
     rng::Drbg,
 };
+use libolm_shim::{Account, InboundGroupSession, OlmError, OutboundGroupSession, Utility};
 
 pub const KIND: &str = "megolm";
 pub const INBOUND_KIND: &str = "megolm_inbound";

@@ -11,10 +11,10 @@ use crate::{
         megolm::Group,
         session::{self, MAC, Mode, Transcript, VERSION, Who},
     },
-    libolm::{Account, InboundGroupSession, OlmError, OutboundGroupSession, PkDecryption, Session},
     obj,
     rng::Drbg,
 };
+use libolm_shim::{Account, InboundGroupSession, OlmError, OutboundGroupSession, PkDecryption, Session};
 
 pub const KIND: &str = "libolm_pickle";
 

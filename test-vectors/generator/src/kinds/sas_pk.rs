@@ -6,10 +6,10 @@ use crate::{
     common::{device_keys_json, drbg, must, must_fail},
     craft::flip_bit,
     json::Json,
-    libolm::{OlmError, PkDecryption, PkEncryption, PkSigning, Sas, SasMac},
     obj,
     rng::Drbg,
 };
+use libolm_shim::{OlmError, PkDecryption, PkEncryption, PkSigning, Sas, SasMac};
 
 pub const SAS_KIND: &str = "sas";
 pub const PK_KIND: &str = "pk";
@@ -18,12 +18,7 @@ pub const PK_KIND: &str = "pk";
 const RFC7748_ALICE_PRIVATE: &str = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
 const RFC7748_BOB_PUBLIC: &str = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
 
-fn from_hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+use olm_testkit::hex::bytes as from_hex;
 
 /// Matrix-style SAS info and MAC strings for two made-up devices.
 fn sas_infos(rng: &mut Drbg, ours: &str, theirs: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {

@@ -9,10 +9,10 @@ use crate::{
     common::{drbg, must, must_fail},
     craft::{OlmMessage, PreKeyMessage, flip_bit, set_byte, truncate},
     json::Json,
-    libolm::{Account, OlmError, Res, Session},
     obj,
     rng::Drbg,
 };
+use libolm_shim::{Account, OlmError, Res, Session};
 
 pub const KIND: &str = "olm_session";
 

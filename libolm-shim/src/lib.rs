@@ -1,4 +1,10 @@
-//! Safe wrappers over the libolm 3.2.7 C API (olm-sys 1.3.2).
+//! Safe wrappers over the libolm 3.2.7 C API (olm-sys 1.3.2), shared by the
+//! known-answer vector generator (`test-vectors/generator`) and the libolm
+//! side of the benches (`benches/libolm`).
+//!
+//! Randomness is always the caller's: each call that draws takes exactly the
+//! bytes libolm asks for (the generator passes seeded streams, the bench
+//! fresh random bytes).
 //!
 //! Every object lives in zeroed, 16-byte aligned memory of `olm_*_size()`
 //! bytes that never moves (the heap buffer of a `Vec`), and is cleared on
@@ -473,14 +479,14 @@ impl Session {
         Ok((message_type, text(out, n)))
     }
 
-    /// `olm_decrypt` of a base64 message of `message_type`.
+    /// `olm_decrypt` of a base64 message of `message_type`. The output
+    /// buffer is the message's length, always enough (base64 is longer than
+    /// the ciphertext, which is longer than the plaintext): that spares the
+    /// second decoding `olm_decrypt_max_plaintext_length` would make, and
+    /// `olm_decrypt` makes the same checks, with the same errors, first.
     pub fn decrypt(&mut self, message_type: usize, message: &str) -> Res<Vec<u8>> {
         let mut copy = message.as_bytes().to_vec();
-        // SAFETY: `copy` is writable for its length (decoded in place).
-        let max = self.check(unsafe {
-            sys::olm_decrypt_max_plaintext_length(self.ptr, message_type, copy.as_mut_ptr().cast(), copy.len())
-        })?;
-        let mut copy = message.as_bytes().to_vec();
+        let max = copy.len();
         let mut out = vec![0u8; max];
         // SAFETY: `copy` (decoded in place) and `out` are writable for their lengths.
         let n = self.check(unsafe {
@@ -640,8 +646,8 @@ impl InboundGroupSession {
     pub fn import(exported: &str) -> Res<Self> {
         let session = Self::blank();
         // SAFETY: as for `from_session_key`.
-        session
-            .check(unsafe { sys::olm_import_inbound_group_session(session.ptr, exported.as_ptr(), exported.len()) })?;
+        let r = unsafe { sys::olm_import_inbound_group_session(session.ptr, exported.as_ptr(), exported.len()) };
+        session.check(r)?;
         Ok(session)
     }
 
@@ -669,13 +675,11 @@ impl InboundGroupSession {
         unsafe { sys::olm_inbound_group_session_is_verified(self.ptr) != 0 }
     }
 
-    /// `olm_group_decrypt`: (plaintext, message index).
+    /// `olm_group_decrypt`: (plaintext, message index). The output buffer
+    /// is the message's length, as for [`Session::decrypt`].
     pub fn decrypt(&mut self, message: &str) -> Res<(Vec<u8>, u32)> {
         let mut copy = message.as_bytes().to_vec();
-        // SAFETY: `copy` is writable for its length (decoded in place).
-        let max = self
-            .check(unsafe { sys::olm_group_decrypt_max_plaintext_length(self.ptr, copy.as_mut_ptr(), copy.len()) })?;
-        let mut copy = message.as_bytes().to_vec();
+        let max = copy.len();
         let mut out = vec![0u8; max];
         let mut index = 0u32;
         // SAFETY: `copy` and `out` writable for their lengths, `index` a valid u32.
@@ -984,6 +988,12 @@ impl PkSigning {
         self.check(unsafe { sys::olm_pk_sign(self.ptr, message.as_ptr(), message.len(), out.as_mut_ptr(), len) })
             .expect("PK sign");
         text(out, len)
+    }
+}
+
+impl Default for Utility {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -106,7 +106,8 @@ impl InboundGroupSession {
             return Err(PickleError::Invalid("the latest ratchet is behind the initial one"));
         }
         let expected = Self::advanced_copy(&session.initial, latest.index());
-        if !bool::from(expected.as_slice().ct_eq(latest.as_bytes())) {
+        // Whether a stored pickle is consistent is public: a reader is told.
+        if !crate::ct::public_bool(bool::from(expected.as_slice().ct_eq(latest.as_bytes()))) {
             return Err(PickleError::Invalid(
                 "the latest ratchet does not follow from the initial one",
             ));

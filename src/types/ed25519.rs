@@ -22,6 +22,23 @@ use crate::{
     encoding::base64::{base64_decode_array, base64_encode},
 };
 
+/// Whether `bytes` is the encoding a point on the curve compresses to, if
+/// it is one: y below p = 2^255 − 19, and no sign on x where x = 0 (y = ±1).
+/// The same answer as decompressing and compressing again, without the
+/// field inversion that compressing costs.
+fn is_canonical_encoding(bytes: &[u8; 32]) -> bool {
+    let [low, middle @ .., high] = bytes;
+    let y_high = high & 0x7f;
+    let sign = high >> 7;
+    let middle_all_ones = middle.iter().all(|&b| b == 0xff);
+    let middle_all_zeros = middle.iter().all(|&b| b == 0);
+    // p's bytes, little-endian: ed ff … ff 7f.
+    let at_least_p = y_high == 0x7f && middle_all_ones && *low >= 0xed;
+    let y_is_one = y_high == 0 && middle_all_zeros && *low == 1;
+    let y_is_minus_one = y_high == 0x7f && middle_all_ones && *low == 0xec;
+    !at_least_p && !(sign == 1 && (y_is_one || y_is_minus_one))
+}
+
 /// An Ed25519 public key: a device's fingerprint key or a Megolm session's
 /// signing key.
 ///
@@ -39,12 +56,12 @@ impl Ed25519PublicKey {
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
         // A public key is public, wherever its bytes came from.
         let bytes = &ct::public_array(*bytes);
-        let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::InvalidEd25519Key)?;
-        // `from_bytes` reduces y modulo p and ignores a sign on x = 0; accept
-        // only the encoding the point compresses back to.
-        if key.to_edwards().compress().as_bytes() != bytes {
+        // `from_bytes` reduces y modulo p and ignores a sign on x = 0;
+        // accept only the encoding the point compresses back to.
+        if !is_canonical_encoding(bytes) {
             return Err(KeyError::InvalidEd25519Key);
         }
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::InvalidEd25519Key)?;
         Ok(Self(key))
     }
 
@@ -484,5 +501,51 @@ mod tests {
         ));
         assert!(Ed25519Signature::from_base64("AAAA").is_err());
         assert!(base64_decode(&long).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use alloc::vec::Vec;
+
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+
+    use super::is_canonical_encoding;
+
+    /// The byte check gives the answer of a decompress-compress round trip
+    /// on every encoding near the edges (y close to 0, 1, p − 1, p and
+    /// 2^255, both signs) and on random ones.
+    #[test]
+    fn canonical_check_agrees_with_a_round_trip() {
+        let round_trip = |bytes: &[u8; 32]| {
+            CompressedEdwardsY(*bytes)
+                .decompress()
+                .map(|point| point.compress().as_bytes() == bytes)
+        };
+        let mut cases: Vec<[u8; 32]> = Vec::new();
+        for low in 0..=255u8 {
+            for (middle, high) in [(0x00, 0x00), (0xff, 0x7f), (0xff, 0x00), (0x00, 0x7f)] {
+                for sign in [0, 0x80] {
+                    let mut bytes = [middle; 32];
+                    bytes[0] = low;
+                    bytes[31] = high | sign;
+                    cases.push(bytes);
+                }
+            }
+        }
+        let mut rng = rand::rng();
+        for _ in 0..2000 {
+            let mut bytes = [0u8; 32];
+            rand::Rng::fill_bytes(&mut rng, &mut bytes);
+            cases.push(bytes);
+        }
+        let mut decoded = 0;
+        for bytes in &cases {
+            if let Some(canonical) = round_trip(bytes) {
+                decoded += 1;
+                assert_eq!(is_canonical_encoding(bytes), canonical, "{bytes:02x?}");
+            }
+        }
+        assert!(decoded > 1000, "too few encodings decoded to test: {decoded}");
     }
 }

@@ -172,3 +172,12 @@ impl TryFrom<AccountPickle> for Account {
 }
 
 vodozemac_pickle_methods!(Account, AccountPickle, "Account", "one_time_keys" => |p: &AccountPickle| p.one_time_keys.private_keys.len());
+
+impl super::JsonCapacity for AccountPickle {
+    /// A key takes up to 150 bytes (a 32-byte array in decimal, its id);
+    /// each unpublished one is there twice.
+    fn json_capacity(&self) -> usize {
+        let keys = &self.one_time_keys;
+        640 + 150 * (keys.private_keys.len() + keys.public_keys.len())
+    }
+}

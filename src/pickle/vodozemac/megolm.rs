@@ -135,3 +135,17 @@ impl TryFrom<InboundGroupSessionPickle> for InboundGroupSession {
 
 vodozemac_pickle_methods!(GroupSession, GroupSessionPickle, "GroupSession", "message_index" => |p: &GroupSessionPickle| p.ratchet.counter);
 vodozemac_pickle_methods!(InboundGroupSession, InboundGroupSessionPickle, "InboundGroupSession", "first_known_index" => |p: &InboundGroupSessionPickle| p.initial_ratchet.counter);
+
+/// A 128-byte ratchet and a signing key in decimal: under 900 bytes.
+impl super::JsonCapacity for GroupSessionPickle {
+    fn json_capacity(&self) -> usize {
+        1024
+    }
+}
+
+/// As for the outbound session.
+impl super::JsonCapacity for InboundGroupSessionPickle {
+    fn json_capacity(&self) -> usize {
+        1024
+    }
+}

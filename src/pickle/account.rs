@@ -244,7 +244,7 @@ fn read_fallback(r: &mut Reader<'_>, width: KeyWidth, wide: bool) -> Result<Fall
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod tests {
     use rand::{SeedableRng, rngs::StdRng};
 
@@ -308,7 +308,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod legacy_tests {
     use super::*;
 

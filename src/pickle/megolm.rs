@@ -166,7 +166,7 @@ fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError>
     Ed25519PublicKey::from_bytes(&r.public_key()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod tests {
     use rand::{SeedableRng, rngs::StdRng};
 

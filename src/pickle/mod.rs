@@ -43,7 +43,7 @@ mod megolm;
 mod methods;
 mod pk;
 mod session;
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod size_tests;
 #[cfg(feature = "vodozemac-compat")]
 pub mod vodozemac;
@@ -102,7 +102,7 @@ pub enum PickleError {
     },
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod tests {
     use alloc::vec::Vec;
 

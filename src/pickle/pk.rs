@@ -57,7 +57,7 @@ pickle_methods!(
     from_libolm: "Version 1; a public key that does not match the secret is refused.",
 );
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod tests {
     use super::*;
 

@@ -377,7 +377,7 @@ fn read_history(r: &mut Reader<'_>, chains: &[(Curve25519PublicKey, ChainKey)]) 
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod tests {
     use super::*;
     use crate::{
@@ -549,7 +549,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "libolm-compat"))]
 mod legacy_tests {
     use super::*;
 

@@ -22,14 +22,9 @@ use crate::{
 
 /// Runs one `libolm_pickle` vector.
 pub fn run(v: &Value) -> Outcome {
-    let PickleVector {
-        object,
-        key,
-        pickle,
-        expect,
-        events,
-    } = PickleVector::read(v)?;
-    let result = match object {
+    let vector = PickleVector::read(v)?;
+    let (key, pickle, expect, events) = (vector.key, vector.pickle, vector.expect, vector.events);
+    let result = match vector.object {
         "account" => {
             Account::from_libolm_pickle(pickle, &key).map(|account| run_account(account, &key, pickle, &expect, events))
         }

@@ -14,6 +14,9 @@
 
 mod account;
 mod broken;
+// The same ordered JSON printer as the libolm generator's, so that both
+// write vector files in one layout.
+#[path = "../../generator/src/json.rs"]
 mod json;
 mod megolm;
 mod rng;

@@ -244,7 +244,8 @@ fn read_fallback(r: &mut Reader<'_>, width: KeyWidth, wide: bool) -> Result<Fall
     }
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod tests {
     use rand::{SeedableRng, rngs::StdRng};
 
@@ -308,7 +309,8 @@ mod tests {
     }
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod legacy_tests {
     use super::*;
 

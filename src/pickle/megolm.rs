@@ -166,7 +166,8 @@ fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError>
     Ed25519PublicKey::from_bytes(&r.public_key()?).map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod tests {
     use rand::{SeedableRng, rngs::StdRng};
 

@@ -43,7 +43,8 @@ mod megolm;
 mod methods;
 mod pk;
 mod session;
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod size_tests;
 #[cfg(feature = "vodozemac-compat")]
 pub mod vodozemac;
@@ -102,7 +103,8 @@ pub enum PickleError {
     },
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod tests {
     use alloc::vec::Vec;
 

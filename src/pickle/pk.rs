@@ -57,7 +57,8 @@ pickle_methods!(
     from_libolm: "Version 1; a public key that does not match the secret is refused.",
 );
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod tests {
     use super::*;
 

@@ -377,7 +377,8 @@ fn read_history(r: &mut Reader<'_>, chains: &[(Curve25519PublicKey, ChainKey)]) 
     })
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod tests {
     use super::*;
     use crate::{
@@ -549,7 +550,8 @@ mod tests {
     }
 }
 
-#[cfg(all(test, feature = "libolm-compat"))]
+#[cfg(test)]
+#[cfg(feature = "libolm-compat")]
 mod legacy_tests {
     use super::*;
 

@@ -41,6 +41,17 @@ const LIBOLM_KEY: &[u8] = b"a libolm pickle key of any length";
 #[derive(Default)]
 struct Secrets(Vec<(String, Vec<u8>)>);
 
+/// The list is wiped when dropped: its memory goes back to the allocator
+/// after one life and may be handed to the next life's allocations, whose
+/// freed blocks are then searched for the same pickle keys.
+impl Drop for Secrets {
+    fn drop(&mut self) {
+        for (_, bytes) in &mut self.0 {
+            zeroize::Zeroize::zeroize(bytes);
+        }
+    }
+}
+
 impl Secrets {
     fn add(&mut self, name: impl Into<String>, bytes: &[u8]) {
         self.0.push((name.into(), bytes.to_vec()));

@@ -15,6 +15,8 @@ use olm::{
     olm::{Account, MessageType, OlmMessage, SessionConfig, SessionCreationError},
     pk::{PkDecryption, PkEncryption, PkError, PkMessage},
 };
+use std::collections::BTreeSet;
+
 use support::rng;
 
 /// The group order ℓ, little-endian.
@@ -99,25 +101,69 @@ fn cve_2021_44538_describing_a_full_session_is_bounded() {
 /// vodozemac < 0.7): AES is RustCrypto's `aes` (AES-NI where available,
 /// otherwise the bitsliced "fixslice" software backend, both free of
 /// secret-dependent lookups), and every base64 decode or encode goes
-/// through `base64ct`. Timing cannot be tested here; the dependency set can.
+/// through `base64ct`. Timing cannot be tested here; the crates the library
+/// links can: they are read from the resolved dependency graph, so a
+/// table-driven base64 crate or another AES pulled in by any dependency,
+/// however deep, fails this test.
 #[test]
 fn cve_2024_45191_and_45192_constant_time_aes_and_base64() {
-    let manifest = include_str!("../Cargo.toml");
-    let dependencies = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .unwrap();
-    assert!(dependencies.contains("\naes = "), "RustCrypto aes");
-    assert!(dependencies.contains("\nbase64ct = "), "constant-time base64");
-    assert!(!dependencies.contains("\nbase64 = "), "no table-driven base64 crate");
-    for forbidden in ["openssl", "aes-soft", "ring"] {
-        assert!(!dependencies.contains(&format!("\n{forbidden} ")), "{forbidden}");
+    let linked = linked_crates();
+    // The walk is not vacuous: it reaches the direct dependencies and theirs,
+    // and no dev-dependency (vodozemac, which links the `base64` crate).
+    assert!(linked.len() > 20, "{linked:?}");
+    assert!(linked.contains("aes"), "RustCrypto aes: {linked:?}");
+    assert!(linked.contains("base64ct"), "constant-time base64: {linked:?}");
+    assert!(!linked.contains("vodozemac"), "dev-dependencies are not linked");
+    for name in &linked {
+        assert!(
+            !name.starts_with("base64") || name == "base64ct",
+            "a base64 crate other than base64ct: {name}"
+        );
+        assert!(
+            ![
+                "openssl",
+                "openssl-sys",
+                "aes-soft",
+                "aesni",
+                "ring",
+                "data-encoding",
+                "radix64"
+            ]
+            .contains(&name.as_str()),
+            "{name}"
+        );
     }
     // And the codec is base64ct's: it refuses non-canonical trailing bits,
     // which table-driven lenient decoders accept.
     assert!(olm::base64_decode("AB").is_err());
     assert!(olm::Curve25519SecretKey::from_base64(&format!("{}B", "A".repeat(42))).is_err());
+}
+
+/// The names of the crates the library links with every feature on: the
+/// normal (not dev, not build) dependencies of this package, transitively,
+/// as cargo resolves them from `Cargo.lock` (`cargo tree`, which unlike
+/// `cargo metadata` needs no other workspace member's sources).
+fn linked_crates() -> BTreeSet<String> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--package",
+            "olm",
+            "--all-features",
+            "--edges",
+            "normal",
+            "--locked",
+        ])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .args(["--manifest-path", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8(output.stdout).unwrap();
+    let mut lines = tree.lines().filter(|line| !line.is_empty());
+    // The first line is this package itself.
+    assert!(lines.next().unwrap().starts_with("olm v"), "{tree}");
+    lines.map(|line| line.split(' ').next().unwrap().to_owned()).collect()
 }
 
 /// CVE-2024-45193: libolm accepted Ed25519 signatures with S ≥ ℓ, so each
@@ -397,28 +443,52 @@ fn albrecht_dowling_jones_2023_forgetting_history_is_possible() {
 }
 
 /// Ginesin and Nita-Rotaru (2024 symbolic analysis): Olm+Megolm matches
-/// Signal's guarantees only if one-time keys are signed. The account signs
-/// its one-time and fallback keys with its Ed25519 identity, and the
-/// signatures verify strictly against its published key.
+/// Signal's guarantees only if one-time keys are signed, so that a server
+/// cannot hand out keys of its own choosing. The account signs each one-time
+/// and fallback key with its Ed25519 identity, and a signature stays bound to
+/// its key and its signer: it does not verify for another of the account's
+/// keys, for a key with one bit changed, or for an attacker's key; and the
+/// attacker's own signature does not verify under the account's identity.
 #[test]
-fn ginesin_2024_one_time_keys_can_be_signed_and_verified() {
+fn ginesin_2024_substituted_one_time_keys_fail_their_signature() {
     let mut r = rng(13);
     let mut account = Account::new_with_rng(&mut r);
     account.generate_one_time_keys_with_rng(3, &mut r);
     account.generate_fallback_key_with_rng(&mut r);
-    let keys: Vec<_> = account
+    let mut mallory = Account::new_with_rng(&mut r);
+    let forged_key = mallory.generate_one_time_keys_with_rng(1, &mut r).created[0];
+    let canonical = |key: &Curve25519PublicKey| format!("{{\"key\":\"{}\"}}", key.to_base64());
+    let keys: Vec<Curve25519PublicKey> = account
         .one_time_keys()
-        .into_iter()
-        .chain(account.fallback_key())
+        .into_values()
+        .chain(account.fallback_key().into_values())
         .collect();
     assert_eq!(keys.len(), 4);
-    for (id, key) in keys {
-        let canonical = format!("{{\"key\":\"{}\"}}", key.to_base64());
-        let signature = account.sign(&canonical);
+    let identity = account.ed25519_key();
+    let forged = canonical(&forged_key);
+    assert!(identity.verify(forged.as_bytes(), &mallory.sign(&forged)).is_err());
+    for (i, key) in keys.iter().enumerate() {
+        let signature = account.sign(canonical(key));
+        // The genuine key verifies, so each refusal below is the substitution.
         assert!(
-            account.ed25519_key().verify(canonical.as_bytes(), &signature).is_ok(),
-            "{id}"
+            identity.verify(canonical(key).as_bytes(), &signature).is_ok(),
+            "key {i}"
         );
-        assert!(account.ed25519_key().verify(b"{}", &signature).is_err());
+        for (j, other) in keys.iter().enumerate().filter(|&(j, _)| j != i) {
+            assert!(
+                identity.verify(canonical(other).as_bytes(), &signature).is_err(),
+                "key {i}'s signature on key {j}"
+            );
+        }
+        assert!(identity.verify(forged.as_bytes(), &signature).is_err(), "key {i}");
+        for bit in [0, 77, 254] {
+            let mut bytes = key.to_bytes();
+            bytes[bit / 8] ^= 1 << (bit % 8);
+            let altered = canonical(&Curve25519PublicKey::from_bytes(bytes));
+            assert!(
+                identity.verify(altered.as_bytes(), &signature).is_err(),
+                "key {i}, bit {bit}"
+            );
+        }
     }
 }

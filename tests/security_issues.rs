@@ -26,8 +26,9 @@ const ELL: [u8; 32] = [
 ];
 
 /// `signature` with S replaced by S + ℓ, which lax verifiers (libolm's)
-/// accept; `None` if that overflows 256 bits.
-fn malleated(signature: &[u8; 64]) -> Option<[u8; 64]> {
+/// accept. A signature's S is below ℓ < 2^253, so S + ℓ always fits in its
+/// 32 bytes: every signature has this second form.
+fn malleated(signature: &[u8; 64]) -> [u8; 64] {
     let mut out = *signature;
     let mut carry = 0u16;
     for i in 0..32 {
@@ -35,7 +36,8 @@ fn malleated(signature: &[u8; 64]) -> Option<[u8; 64]> {
         out[32 + i] = sum as u8;
         carry = sum >> 8;
     }
-    (carry == 0).then_some(out)
+    assert_eq!(carry, 0, "S was not below ℓ");
+    out
 }
 
 /// CVE-2021-34813: libolm's `olm_pk_decrypt` overflowed a stack buffer on
@@ -175,39 +177,30 @@ fn cve_2024_45193_malleated_ed25519_signatures_are_refused() {
     let mut group = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut r);
     let session_key = group.session_key();
     let mut inbound = InboundGroupSession::new(&session_key, MegolmConfig::version_1());
-    let mut checked = 0;
     for n in 0..16 {
         let message = group.encrypt(format!("{n}"));
         let mut bytes = message.to_bytes();
         let at = bytes.len() - 64;
-        let Some(forged) = malleated(&bytes[at..].try_into().unwrap()) else {
-            inbound.decrypt(&message).unwrap();
-            continue;
-        };
+        let forged = malleated(&bytes[at..].try_into().unwrap());
         bytes[at..].copy_from_slice(&forged);
         let forged = MegolmMessage::from_bytes(&bytes).unwrap();
         assert_eq!(inbound.decrypt(&forged).unwrap_err(), MegolmError::Signature);
         inbound.decrypt(&message).unwrap();
-        checked += 1;
     }
-    assert!(checked > 0, "S + ℓ fits in 256 bits for most signatures");
 
     let bytes = session_key.to_bytes();
-    let signature: [u8; 64] = bytes[165..].try_into().unwrap();
-    if let Some(forged) = malleated(&signature) {
-        let mut forged_key = bytes.to_vec();
-        forged_key[165..].copy_from_slice(&forged);
-        assert!(SessionKey::from_bytes(&forged_key).is_err());
-    }
+    let mut forged_key = bytes.to_vec();
+    forged_key[165..].copy_from_slice(&malleated(&bytes[165..].try_into().unwrap()));
+    assert!(SessionKey::from_bytes(&bytes).is_ok());
+    assert_eq!(
+        SessionKey::from_bytes(&forged_key).unwrap_err(),
+        olm::megolm::SessionKeyDecodeError::Signature
+    );
     let key = Ed25519SecretKey::from_bytes(&[9; 32]);
     let signature = key.sign(b"device keys");
-    if let Some(forged) = malleated(signature.as_bytes()) {
-        assert!(
-            key.public_key()
-                .verify(b"device keys", &Ed25519Signature::from_bytes(forged))
-                .is_err()
-        );
-    }
+    let forged = Ed25519Signature::from_bytes(malleated(signature.as_bytes()));
+    assert!(key.public_key().verify(b"device keys", &signature).is_ok());
+    assert!(key.public_key().verify(b"device keys", &forged).is_err());
 }
 
 /// Soatok's 2026 report on vodozemac (fixed in 0.10.0): Diffie-Hellman with
@@ -252,17 +245,27 @@ fn vodozemac_0_11_1_ed25519_base64_panic_does_not_happen_here() {
         vodozemac_panics,
         "vodozemac 0.11.1 no longer panics: update docs/security.md"
     );
+    // Only the lengths of exactly the right number of bytes decode: 43
+    // characters for 32 bytes (all zero: for Ed25519 a canonical encoding,
+    // of a small-order point that verification refuses), 86 for a
+    // signature, 6 or 11 for a key id; the Megolm keys refuse zeros as a
+    // version.
     for len in 0..=120 {
         let input = "A".repeat(len);
-        let _ = Ed25519PublicKey::from_base64(&input);
-        let _ = Ed25519SecretKey::from_base64(&input);
-        let _ = Ed25519Signature::from_base64(&input);
-        let _ = Curve25519PublicKey::from_base64(&input);
-        let _ = olm::Curve25519SecretKey::from_base64(&input);
-        let _ = olm::KeyId::from_base64(&input);
-        let _ = olm::sas::Mac::from_base64(&input);
-        let _ = SessionKey::from_base64(&input);
-        let _ = olm::megolm::ExportedSessionKey::from_base64(&input);
+        let key_length = len == 43;
+        assert_eq!(Ed25519PublicKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(Ed25519SecretKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(Ed25519Signature::from_base64(&input).is_ok(), len == 86, "{len}");
+        assert_eq!(Curve25519PublicKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(
+            olm::Curve25519SecretKey::from_base64(&input).is_ok(),
+            key_length,
+            "{len}"
+        );
+        assert_eq!(olm::KeyId::from_base64(&input).is_ok(), len == 6 || len == 11, "{len}");
+        assert_eq!(olm::sas::Mac::from_base64(&input).is_ok(), key_length, "{len}");
+        assert!(SessionKey::from_base64(&input).is_err(), "{len}");
+        assert!(olm::megolm::ExportedSessionKey::from_base64(&input).is_err(), "{len}");
     }
     assert!(matches!(
         Ed25519PublicKey::from_base64(&"A".repeat(44)),

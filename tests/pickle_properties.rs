@@ -126,9 +126,16 @@ proptest! {
             messages.push(outbound.encrypt(i.to_be_bytes()));
         }
         let mut inbound = inbound.unwrap_or_else(|| InboundGroupSession::new(&outbound.session_key(), MegolmConfig::version_1()));
+        // Reads move the inbound ratchet; each succeeds exactly from the
+        // index the session joined at.
+        let first = inbound.first_known_index() as usize;
         for read in &reads {
             if !messages.is_empty() {
-                let _ = inbound.decrypt(&messages[read.index(messages.len())]);
+                let index = read.index(messages.len());
+                match inbound.decrypt(&messages[index]) {
+                    Ok(decrypted) => prop_assert!(index >= first && decrypted.plaintext[..] == index.to_be_bytes()[..]),
+                    Err(e) => prop_assert!(index < first, "message {} from index {}: {:?}", index, first, e),
+                }
             }
         }
         let mut imported = InboundGroupSession::import(&inbound.export_at_first_known_index(), MegolmConfig::version_1());

@@ -2,8 +2,13 @@
 //! a round trip through both pickle formats (ours and libolm's) and behaves
 //! identically afterwards — the same next ciphertexts from the same random
 //! input, the same decryptions, the same exports.
+//!
+//! 48 cases each under a fixed seed, or the random run of
+//! `tests/support/explore.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod support;
 
 use olm::{
     megolm::{GroupSession, InboundGroupSession, MegolmMessage, SessionConfig as MegolmConfig},
@@ -67,10 +72,13 @@ fn assert_same_sessions(sessions: &mut [Session], pending: &[OlmMessage], seed: 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(support::explore::config(48, 0x91c7e))]
 
     #[test]
     fn olm_objects_round_trip(seed in any::<u64>(), script in prop::collection::vec(0u8..7, 0..40)) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         let mut rng = StdRng::seed_from_u64(seed);
         let alice = Account::new_with_rng(&mut rng);
         let mut bob = Account::new_with_rng(&mut rng);
@@ -115,6 +123,9 @@ proptest! {
 
     #[test]
     fn megolm_sessions_round_trip(seed in any::<u64>(), sent in 0usize..40, joined_at in 0usize..40, reads in prop::collection::vec(any::<prop::sample::Index>(), 0..20)) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         let mut rng = StdRng::seed_from_u64(seed);
         let mut outbound = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut rng);
         let mut inbound = None;

@@ -5,7 +5,7 @@
 //!
 //! 48 cases each under a fixed seed, or the random run of
 //! `tests/support/explore.rs`.
-
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod support;

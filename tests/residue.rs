@@ -13,6 +13,7 @@
 //! in boxes, so their own memory is freed, and scanned, when they drop.
 //!
 //! A hit means a copy of a secret was freed without being wiped.
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use hkdf::Hkdf;

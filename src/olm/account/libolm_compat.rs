@@ -49,7 +49,8 @@ impl Account {
     }
 }
 
-#[cfg(test)]
+// The tests use the operating system's generator.
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use crate::olm::{Account, OlmMessage, SessionConfig};
 

@@ -166,6 +166,21 @@ mod tests {
     }
 
     #[test]
+    fn stops_after_the_first_error() {
+        // A field of wire type 3, then a valid varint field: the reader
+        // yields the error and nothing after it.
+        let input = [0x0b, 0x00, 0x08, 0x01];
+        let mut reader = FieldReader::new(&input, 0..input.len());
+        assert_eq!(reader.next(), Some(Err(DecodeError::WireType(3))));
+        assert_eq!(reader.next(), None);
+        // A truncated length is not skipped over either.
+        let input = [0x0a, 0x05, 0x08, 0x01];
+        let mut reader = FieldReader::new(&input, 0..input.len());
+        assert_eq!(reader.next(), Some(Err(DecodeError::Truncated)));
+        assert_eq!(reader.next(), None);
+    }
+
+    #[test]
     fn respects_range() {
         let input = [0xff, 0x08, 0x05, 0xff];
         let f: Vec<_> = FieldReader::new(&input, 1..3).collect();

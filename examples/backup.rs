@@ -58,10 +58,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         restored.session_id(),
         restored.is_verified()
     );
+    // What this shows, checked: the same session, never verified, reading
+    // the old message.
+    assert_eq!(restored.session_id(), room.session_id());
+    assert!(!restored.is_verified(), "a key from a backup is not verified");
     let read = restored.decrypt(&history)?;
     println!(
         "   reads the old message: {:?}",
         String::from_utf8_lossy(&read.plaintext)
     );
+    assert_eq!(read.plaintext, b"A message from before the new device existed");
     Ok(())
 }

@@ -18,10 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let account = Account::from_libolm_pickle(LIBOLM_ACCOUNT, b"")?;
     println!("1. Imported a libolm account: curve25519 {}", account.curve25519_key());
     println!("   signs \"Hello\": {}", account.sign("Hello"));
-    println!(
-        "   exported back unchanged: {}",
-        *account.to_libolm_pickle(b"")? == LIBOLM_ACCOUNT
-    );
+    let unchanged = *account.to_libolm_pickle(b"")? == LIBOLM_ACCOUNT;
+    println!("   exported back unchanged: {unchanged}");
+    assert!(unchanged, "the libolm account pickle is written back byte for byte");
 
     // 2. The state a libolm client keeps: an account, an Olm session, and
     // Megolm sessions. (Here made on the fly; libolm writes the same bytes.)
@@ -39,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut room = GroupSession::new(MegolmConfig::version_1());
     let room_reader = InboundGroupSession::new(&room.session_key(), MegolmConfig::version_1());
 
+    let stored_device_key = device.curve25519_key();
     let stored = [
         ("account", device.to_libolm_pickle(pickle_key)?),
         ("session", device_session.to_libolm_pickle(pickle_key)?),
@@ -61,37 +61,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         device.curve25519_key(),
         session.session_id()
     );
+    assert_eq!(device.curve25519_key(), stored_device_key);
     let reply = session.encrypt("hi, from the migrated client");
-    println!(
-        "   peer reads: {:?}",
-        String::from_utf8_lossy(&peer_session.decrypt(&reply)?)
-    );
+    let read = peer_session.decrypt(&reply)?;
+    println!("   peer reads: {:?}", String::from_utf8_lossy(&read));
+    assert_eq!(read, b"hi, from the migrated client");
     let next = peer_session.encrypt("and back");
-    println!(
-        "   migrated client reads: {:?}",
-        String::from_utf8_lossy(&session.decrypt(&next)?)
-    );
+    let read = session.decrypt(&next)?;
+    println!("   migrated client reads: {:?}", String::from_utf8_lossy(&read));
+    assert_eq!(read, b"and back");
     let message = outbound.encrypt("room message after the migration");
+    let read = inbound.decrypt(&message)?.plaintext;
     println!(
         "   room message {} reads: {:?}",
         message.message_index(),
-        String::from_utf8_lossy(&inbound.decrypt(&message)?.plaintext)
+        String::from_utf8_lossy(&read)
     );
+    assert_eq!(read, b"room message after the migration");
     // The same bytes a libolm client would have produced from that state.
-    println!(
-        "   same ciphertext as the old room session: {}",
-        room.encrypt("room message after the migration") == message
-    );
+    let same = room.encrypt("room message after the migration") == message;
+    println!("   same ciphertext as the old room session: {same}");
+    assert!(same, "the migrated room session continues the same ratchet");
 
     // 4. Rolling back: export everything to libolm's format again; a libolm
     // client (or a migrated one) continues from there.
     let session_back = session.to_libolm_pickle(pickle_key)?;
     let mut continued = Session::from_libolm_pickle(&session_back, pickle_key)?;
     let later = peer_session.encrypt("after the rollback");
+    let read = continued.decrypt(&later)?;
     println!(
         "4. Rolled back to libolm pickles; the session still reads: {:?}",
-        String::from_utf8_lossy(&continued.decrypt(&later)?)
+        String::from_utf8_lossy(&read)
     );
+    assert_eq!(read, b"after the rollback");
     println!(
         "   store sizes in our own format: account {}, session {}",
         device.pickle(&[7; 32]).len(),

@@ -93,6 +93,11 @@ fn hpke_login() -> Result<(), Box<dyn std::error::Error>> {
         message,
     } = new_device.establish_channel(&hpke::InitialMessage::decode(&server.receive_new())?, b"")?;
     println!("new device reads           : {}", String::from_utf8_lossy(&message));
+    // Each step checks what it prints, so a wrong result fails the run.
+    assert_eq!(
+        message,
+        br#"{"type":"m.login.protocols","protocols":["device_authorization_grant"]}"#
+    );
     let hpke::BidirectionalCreationResult {
         channel: mut new_device,
         message: response,
@@ -108,6 +113,10 @@ fn hpke_login() -> Result<(), Box<dyn std::error::Error>> {
     } = existing_device
         .establish_bidirectional_channel(&hpke::InitialResponse::decode(&server.receive_existing())?, b"")?;
     println!("existing device reads      : {}", String::from_utf8_lossy(&message));
+    assert_eq!(
+        message,
+        br#"{"type":"m.login.protocol","protocol":"device_authorization_grant"}"#
+    );
 
     // 4. The existing device shows the check code; the user types it on the
     //    new device, which compares it with its own.
@@ -131,11 +140,13 @@ fn hpke_login() -> Result<(), Box<dyn std::error::Error>> {
             server.send_to_new(existing_device.seal(text, aad.as_bytes())?.encode());
             let plaintext = new_device.open(&hpke::Message::decode(&server.receive_new())?, aad.as_bytes())?;
             println!("new device reads           : {}", String::from_utf8_lossy(&plaintext));
+            assert_eq!(plaintext, text);
         } else {
             server.send_to_existing(new_device.seal(text, aad.as_bytes())?.encode());
             let plaintext =
                 existing_device.open(&hpke::Message::decode(&server.receive_existing())?, aad.as_bytes())?;
             println!("existing device reads      : {}", String::from_utf8_lossy(&plaintext));
+            assert_eq!(plaintext, text);
         }
     }
 
@@ -146,16 +157,15 @@ fn hpke_login() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(byte) = forged.ciphertext.first_mut() {
         *byte ^= 1;
     }
+    let altered = new_device.open(&forged, b"");
     println!(
         "an altered message         : {}",
-        new_device
-            .open(&forged, b"")
-            .map_or_else(|e| e.to_string(), |_| "accepted?!".into())
+        altered.as_ref().map_or_else(|e| e.to_string(), |_| "accepted?!".into())
     );
-    println!(
-        "the genuine one            : {}",
-        String::from_utf8_lossy(&new_device.open(&genuine, b"")?)
-    );
+    assert!(altered.is_err(), "an altered message is refused");
+    let opened = new_device.open(&genuine, b"")?;
+    println!("the genuine one            : {}", String::from_utf8_lossy(&opened));
+    assert_eq!(opened, b"one more");
     Ok(())
 }
 
@@ -183,6 +193,7 @@ fn ecies_login() -> Result<(), Box<dyn std::error::Error>> {
         message,
     } = new_device.establish_inbound_channel(&ecies::InitialMessage::decode(&server.receive_new())?)?;
     println!("new device reads           : {}", String::from_utf8_lossy(&message));
+    assert_eq!(message, br#"{"type":"m.login.protocols"}"#);
 
     let shown = existing_device
         .check_code()
@@ -201,6 +212,7 @@ fn ecies_login() -> Result<(), Box<dyn std::error::Error>> {
         );
         let plaintext = existing_device.decrypt(&ecies::Message::decode(&server.receive_existing())?)?;
         println!("existing device reads      : {}", String::from_utf8_lossy(&plaintext));
+        assert_eq!(plaintext, format!("new device, message {i}").as_bytes());
         server.send_to_new(
             existing_device
                 .encrypt(format!("existing device, message {i}").as_bytes())?
@@ -208,6 +220,7 @@ fn ecies_login() -> Result<(), Box<dyn std::error::Error>> {
         );
         let plaintext = new_device.decrypt(&ecies::Message::decode(&server.receive_new())?)?;
         println!("new device reads           : {}", String::from_utf8_lossy(&plaintext));
+        assert_eq!(plaintext, format!("existing device, message {i}").as_bytes());
     }
     Ok(())
 }

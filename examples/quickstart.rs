@@ -62,6 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stored_before = bob.stored_one_time_key_count();
     let created = bob.create_inbound_session(alice.curve25519_key(), pre_key)?;
     let mut bob_session = created.session;
+    // Each step checks what it prints, so a wrong result fails the run.
+    assert_eq!(created.plaintext, b"Hello, Bob!");
+    assert_eq!(bob_session.session_id(), alice_session.session_id());
+    assert_eq!(bob.stored_one_time_key_count(), stored_before - 1);
     println!(
         "4. Bob creates session {} and reads: {:?}",
         bob_session.session_id(),
@@ -90,12 +94,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         show(arrow, &message);
         let plaintext = receiver.decrypt(&message)?;
         println!("      reads: {:?}", String::from_utf8_lossy(&plaintext));
+        assert_eq!(plaintext, text.as_bytes());
     }
 
     // 6. A replayed message is refused and changes nothing.
     let message = alice_session.encrypt("Once only.");
     bob_session.decrypt(&message)?;
     let replay = bob_session.decrypt(&message);
+    assert!(replay.is_err(), "a replay is refused");
     println!(
         "6. Replaying Alice's last message: {}",
         replay.err().map(|e| e.to_string()).unwrap_or_default()
@@ -129,6 +135,7 @@ fn megolm_room(alice_to_bob: &mut Session, bob_from_alice: &mut Session) -> Resu
         "   Bob and Carol receive the signed session key (verified: {})",
         bob_room.is_verified() && carol_room.is_verified()
     );
+    assert!(bob_room.is_verified() && carol_room.is_verified());
 
     // 8. Alice sends to the room; every member decrypts the same message.
     println!("8. Room messages");
@@ -141,6 +148,8 @@ fn megolm_room(alice_to_bob: &mut Session, bob_from_alice: &mut Session) -> Resu
         let message = room.encrypt(text);
         let bob_reads = bob_room.decrypt(&message)?;
         let carol_reads = carol_room.decrypt(&message)?;
+        assert_eq!(bob_reads.plaintext, text.as_bytes());
+        assert_eq!(carol_reads.plaintext, text.as_bytes());
         println!(
             "   index {}, {} bytes: Bob reads {:?}, Carol reads {:?}",
             bob_reads.message_index,
@@ -161,18 +170,23 @@ fn megolm_room(alice_to_bob: &mut Session, bob_from_alice: &mut Session) -> Resu
         dave_room.first_known_index(),
         dave_room.is_verified()
     );
+    assert_eq!(dave_room.first_known_index(), 2);
+    assert!(!dave_room.is_verified(), "an imported export is not verified");
     let [first, _, third] = &sent[..] else {
         return Err("three messages were sent".into());
     };
     let early = dave_room.decrypt(first);
+    assert!(early.is_err(), "Dave cannot read before his index");
     println!(
         "   Dave on message 0: {}",
         early.err().map(|e| e.to_string()).unwrap_or_default()
     );
     let later = dave_room.decrypt(third)?;
+    assert_eq!(later.plaintext, b"Each message advances the ratchet.");
     println!("   Dave on message 2: {:?}", String::from_utf8_lossy(&later.plaintext));
     let next = room.encrypt("Hello, Dave!");
     let read = dave_room.decrypt(&next)?;
+    assert_eq!((read.message_index, &read.plaintext[..]), (3, &b"Hello, Dave!"[..]));
     println!(
         "   Dave on message {}: {:?}",
         read.message_index,

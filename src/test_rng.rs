@@ -55,6 +55,7 @@ impl rand::TryRng for Replay {
 
 impl rand::TryCryptoRng for Replay {}
 
+#[cfg(any(feature = "libolm-compat", feature = "vodozemac-compat"))]
 /// Alice's outbound session to a new account of Bob's, before she sends,
 /// and Bob's account: the start of most session tests.
 pub(crate) fn outbound_session<R: rand::CryptoRng + ?Sized>(

@@ -4,6 +4,7 @@
 //! or the decimal list `{:?}` prints for byte arrays).
 //!
 //! Objects come from a seeded generator, so the pinned strings are stable.
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod support;

@@ -7,6 +7,7 @@
 //! `FUZZ_WRITE_SEEDS=1 cargo test --test fuzz_corpus` (re)writes the
 //! generated seeds (`corpus/<target>/seed-*`); other files in the corpus
 //! (minimised finds, regressions) are kept as they are.
+#![cfg(all(feature = "libolm-compat", feature = "vodozemac-compat"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #[path = "../fuzz/src/lib.rs"]

@@ -11,6 +11,10 @@
 //! - encode ∘ decode is the identity on every message and key type, in both
 //!   directions (bytes → value → bytes, and value → bytes → value);
 //! - `PkDecryption` keys round-trip through both pickle formats.
+//!
+//! 64 cases each under a fixed seed, or the random run of
+//! `tests/support/explore.rs`.
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod support;
@@ -25,23 +29,13 @@ use olm::{
     pk::{PkDecryption, PkEncryption, PkMessage},
     sas::{Mac, Sas},
 };
-use proptest::{collection::vec, prelude::*, sample::Index, test_runner::RngSeed};
+use proptest::{collection::vec, prelude::*, sample::Index};
 use rand::rngs::StdRng;
 use support::{flip, permutation, rng};
 
+/// 64 cases from a fixed seed, or the random run (`tests/support/explore.rs`).
 fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    let set = |name: &str| std::env::var_os(name).is_some();
-    ProptestConfig {
-        cases: if set("PROPTEST_CASES") { default.cases } else { 64 },
-        rng_seed: if set("PROPTEST_RNG_SEED") {
-            default.rng_seed
-        } else {
-            RngSeed::Fixed(0x75ec)
-        },
-        failure_persistence: None,
-        ..default
-    }
+    support::explore::config(64, 0x75ec)
 }
 
 const KEY: &[u8] = b"state";
@@ -333,6 +327,9 @@ proptest! {
         order in (1usize..40).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle()),
         replays in vec(any::<Index>(), 0..20),
     ) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         megolm_order(seed, &order, &replays)?;
     }
 
@@ -341,6 +338,9 @@ proptest! {
         seed in any::<u64>(),
         picks in any::<[Index; 4]>(),
     ) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         bit_flips(seed, picks)?;
     }
 
@@ -349,11 +349,17 @@ proptest! {
         seed in any::<u64>(),
         plaintext in vec(any::<u8>(), 0..100),
     ) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         round_trips(seed, &plaintext)?;
     }
 
     #[test]
     fn pk_decryption_keys_round_trip_through_both_pickle_formats(seed in any::<u64>()) {
+        if support::explore::budget_spent() {
+            return Ok(());
+        }
         let mut r = rng(seed);
         let key = PkDecryption::new_with_rng(&mut r);
         let message = PkEncryption::from(&key).encrypt_with_rng(b"backup", &mut r);

@@ -114,13 +114,16 @@ fn sas_macs_verify_both_ways() {
                 assert_eq!(ours.verify_mac("other", &info, &our_view), Err(SasError::Mac));
 
                 // libolm's legacy encoding: identical strings, checkable here.
-                let legacy = theirs.calculate_mac_invalid_base64(input, &info);
-                assert_eq!(ours.calculate_mac_invalid_base64(input, &info), legacy);
-                ours.verify_mac_invalid_base64(input, &info, &legacy).unwrap();
-                assert_eq!(
-                    ours.verify_mac_invalid_base64(input, "other info", &legacy),
-                    Err(SasError::Mac)
-                );
+                #[cfg(feature = "libolm-compat")]
+                {
+                    let legacy = theirs.calculate_mac_invalid_base64(input, &info);
+                    assert_eq!(ours.calculate_mac_invalid_base64(input, &info), legacy);
+                    ours.verify_mac_invalid_base64(input, &info, &legacy).unwrap();
+                    assert_eq!(
+                        ours.verify_mac_invalid_base64(input, "other info", &legacy),
+                        Err(SasError::Mac)
+                    );
+                }
             }
         }
     }

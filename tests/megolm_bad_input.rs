@@ -273,9 +273,12 @@ fn base64_wrappers() {
         assert!(SessionKey::from_base64(bad).is_err(), "{bad:?}");
         assert!(ExportedSessionKey::from_base64(bad).is_err(), "{bad:?}");
     }
+    let mut session = InboundGroupSession::new(&fixture.key, config());
+    let before = snapshot(&session);
+    let (mut padded, mut parsed) = (0, 0);
     for text in [message.as_str(), key.as_str(), export.as_str()] {
         // A character removed, doubled, replaced by one outside the
-        // alphabet, or trailing whitespace.
+        // alphabet, trailing whitespace, or two `=` appended.
         for cut in [0, 1, text.len() / 2, text.len() - 1] {
             let mut removed = text.to_owned();
             removed.remove(cut);
@@ -284,12 +287,58 @@ fn base64_wrappers() {
             let mut invalid = text.to_owned();
             invalid.replace_range(cut..=cut, "*");
             for variant in [removed, doubled, invalid, format!("{text}\n"), format!("{text}==")] {
-                let _ = MegolmMessage::from_base64(&variant);
-                assert!(SessionKey::from_base64(&variant).is_err() || variant.ends_with("=="));
-                assert!(ExportedSessionKey::from_base64(&variant).is_err() || variant.ends_with("=="));
+                // Two `=` after a length of 2 mod 4 is the padded form of the
+                // same bytes, which is accepted; every other variant is not
+                // base64 of the same bytes.
+                let same_bytes = variant == format!("{text}==") && text.len() % 4 == 2;
+                let message_bytes = MegolmMessage::from_base64(&variant).map(|m| m.to_bytes());
+                // The wrapper is base64 then `from_bytes`, nothing more.
+                assert_eq!(
+                    message_bytes.as_ref().ok(),
+                    olm::base64_decode(&variant)
+                        .ok()
+                        .and_then(|b| MegolmMessage::from_bytes(&b).ok())
+                        .map(|m| m.to_bytes())
+                        .as_ref(),
+                    "{variant:?}"
+                );
+                let key_result = SessionKey::from_base64(&variant).map(|k| k.to_bytes().to_vec());
+                let export_result = ExportedSessionKey::from_base64(&variant).map(|k| k.to_bytes().to_vec());
+                if same_bytes {
+                    padded += 1;
+                    let unpadded = olm::base64_decode(text).unwrap();
+                    let wanted = if text == message.as_str() {
+                        message_bytes.unwrap()
+                    } else if text == key.as_str() {
+                        key_result.unwrap()
+                    } else {
+                        export_result.unwrap()
+                    };
+                    assert_eq!(wanted, unpadded, "{variant:?}");
+                    continue;
+                }
+                assert!(key_result.is_err(), "{variant:?}");
+                assert!(export_result.is_err(), "{variant:?}");
+                // A variant of a message that still parses (a cut at the end
+                // may) carries other bytes than were signed.
+                if let Ok(bytes) = message_bytes {
+                    parsed += 1;
+                    let message = MegolmMessage::from_bytes(&bytes).unwrap();
+                    assert_eq!(
+                        session.decrypt(&message),
+                        Err(DecryptionError::Signature),
+                        "{variant:?}"
+                    );
+                }
             }
         }
     }
+    // The session key's 306 characters are 2 mod 4: its `==` form ran.
+    assert_eq!(key.len() % 4, 2);
+    assert!(padded >= 4, "{padded} padded forms");
+    assert!(parsed <= 8, "{parsed} variants parsed");
+    assert_eq!(snapshot(&session), before);
+    still_works(&mut session, &fixture);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! pickles that we read, and the libolm pickles we write import into
 //! vodozemac and keep working there.
 
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use olm::{

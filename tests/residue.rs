@@ -14,6 +14,7 @@
 //! Every pickle format is used both ways: ours, libolm's and vodozemac's.
 //!
 //! A hit means a copy of a secret was freed without being wiped.
+#![cfg(feature = "libolm-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use hkdf::Hkdf;

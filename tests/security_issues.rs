@@ -15,6 +15,8 @@ use olm::{
     olm::{Account, MessageType, OlmMessage, SessionConfig, SessionCreationError},
     pk::{PkDecryption, PkEncryption, PkError, PkMessage},
 };
+use std::collections::BTreeSet;
+
 use support::rng;
 
 /// The group order ℓ, little-endian.
@@ -24,8 +26,9 @@ const ELL: [u8; 32] = [
 ];
 
 /// `signature` with S replaced by S + ℓ, which lax verifiers (libolm's)
-/// accept; `None` if that overflows 256 bits.
-fn malleated(signature: &[u8; 64]) -> Option<[u8; 64]> {
+/// accept. A signature's S is below ℓ < 2^253, so S + ℓ always fits in its
+/// 32 bytes: every signature has this second form.
+fn malleated(signature: &[u8; 64]) -> [u8; 64] {
     let mut out = *signature;
     let mut carry = 0u16;
     for i in 0..32 {
@@ -33,7 +36,8 @@ fn malleated(signature: &[u8; 64]) -> Option<[u8; 64]> {
         out[32 + i] = sum as u8;
         carry = sum >> 8;
     }
-    (carry == 0).then_some(out)
+    assert_eq!(carry, 0, "S was not below ℓ");
+    out
 }
 
 /// CVE-2021-34813: libolm's `olm_pk_decrypt` overflowed a stack buffer on
@@ -99,25 +103,69 @@ fn cve_2021_44538_describing_a_full_session_is_bounded() {
 /// vodozemac < 0.7): AES is RustCrypto's `aes` (AES-NI where available,
 /// otherwise the bitsliced "fixslice" software backend, both free of
 /// secret-dependent lookups), and every base64 decode or encode goes
-/// through `base64ct`. Timing cannot be tested here; the dependency set can.
+/// through `base64ct`. Timing cannot be tested here; the crates the library
+/// links can: they are read from the resolved dependency graph, so a
+/// table-driven base64 crate or another AES pulled in by any dependency,
+/// however deep, fails this test.
 #[test]
 fn cve_2024_45191_and_45192_constant_time_aes_and_base64() {
-    let manifest = include_str!("../Cargo.toml");
-    let dependencies = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .unwrap();
-    assert!(dependencies.contains("\naes = "), "RustCrypto aes");
-    assert!(dependencies.contains("\nbase64ct = "), "constant-time base64");
-    assert!(!dependencies.contains("\nbase64 = "), "no table-driven base64 crate");
-    for forbidden in ["openssl", "aes-soft", "ring"] {
-        assert!(!dependencies.contains(&format!("\n{forbidden} ")), "{forbidden}");
+    let linked = linked_crates();
+    // The walk is not vacuous: it reaches the direct dependencies and theirs,
+    // and no dev-dependency (vodozemac, which links the `base64` crate).
+    assert!(linked.len() > 20, "{linked:?}");
+    assert!(linked.contains("aes"), "RustCrypto aes: {linked:?}");
+    assert!(linked.contains("base64ct"), "constant-time base64: {linked:?}");
+    assert!(!linked.contains("vodozemac"), "dev-dependencies are not linked");
+    for name in &linked {
+        assert!(
+            !name.starts_with("base64") || name == "base64ct",
+            "a base64 crate other than base64ct: {name}"
+        );
+        assert!(
+            ![
+                "openssl",
+                "openssl-sys",
+                "aes-soft",
+                "aesni",
+                "ring",
+                "data-encoding",
+                "radix64"
+            ]
+            .contains(&name.as_str()),
+            "{name}"
+        );
     }
     // And the codec is base64ct's: it refuses non-canonical trailing bits,
     // which table-driven lenient decoders accept.
     assert!(olm::base64_decode("AB").is_err());
     assert!(olm::Curve25519SecretKey::from_base64(&format!("{}B", "A".repeat(42))).is_err());
+}
+
+/// The names of the crates the library links with every feature on: the
+/// normal (not dev, not build) dependencies of this package, transitively,
+/// as cargo resolves them from `Cargo.lock` (`cargo tree`, which unlike
+/// `cargo metadata` needs no other workspace member's sources).
+fn linked_crates() -> BTreeSet<String> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--package",
+            "olm",
+            "--all-features",
+            "--edges",
+            "normal",
+            "--locked",
+        ])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .args(["--manifest-path", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8(output.stdout).unwrap();
+    let mut lines = tree.lines().filter(|line| !line.is_empty());
+    // The first line is this package itself.
+    assert!(lines.next().unwrap().starts_with("olm v"), "{tree}");
+    lines.map(|line| line.split(' ').next().unwrap().to_owned()).collect()
 }
 
 /// CVE-2024-45193: libolm accepted Ed25519 signatures with S ≥ ℓ, so each
@@ -129,39 +177,30 @@ fn cve_2024_45193_malleated_ed25519_signatures_are_refused() {
     let mut group = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut r);
     let session_key = group.session_key();
     let mut inbound = InboundGroupSession::new(&session_key, MegolmConfig::version_1());
-    let mut checked = 0;
     for n in 0..16 {
         let message = group.encrypt(format!("{n}"));
         let mut bytes = message.to_bytes();
         let at = bytes.len() - 64;
-        let Some(forged) = malleated(&bytes[at..].try_into().unwrap()) else {
-            inbound.decrypt(&message).unwrap();
-            continue;
-        };
+        let forged = malleated(&bytes[at..].try_into().unwrap());
         bytes[at..].copy_from_slice(&forged);
         let forged = MegolmMessage::from_bytes(&bytes).unwrap();
         assert_eq!(inbound.decrypt(&forged).unwrap_err(), MegolmError::Signature);
         inbound.decrypt(&message).unwrap();
-        checked += 1;
     }
-    assert!(checked > 0, "S + ℓ fits in 256 bits for most signatures");
 
     let bytes = session_key.to_bytes();
-    let signature: [u8; 64] = bytes[165..].try_into().unwrap();
-    if let Some(forged) = malleated(&signature) {
-        let mut forged_key = bytes.to_vec();
-        forged_key[165..].copy_from_slice(&forged);
-        assert!(SessionKey::from_bytes(&forged_key).is_err());
-    }
+    let mut forged_key = bytes.to_vec();
+    forged_key[165..].copy_from_slice(&malleated(&bytes[165..].try_into().unwrap()));
+    assert!(SessionKey::from_bytes(&bytes).is_ok());
+    assert_eq!(
+        SessionKey::from_bytes(&forged_key).unwrap_err(),
+        olm::megolm::SessionKeyDecodeError::Signature
+    );
     let key = Ed25519SecretKey::from_bytes(&[9; 32]);
     let signature = key.sign(b"device keys");
-    if let Some(forged) = malleated(signature.as_bytes()) {
-        assert!(
-            key.public_key()
-                .verify(b"device keys", &Ed25519Signature::from_bytes(forged))
-                .is_err()
-        );
-    }
+    let forged = Ed25519Signature::from_bytes(malleated(signature.as_bytes()));
+    assert!(key.public_key().verify(b"device keys", &signature).is_ok());
+    assert!(key.public_key().verify(b"device keys", &forged).is_err());
 }
 
 /// Soatok's 2026 report on vodozemac (fixed in 0.10.0): Diffie-Hellman with
@@ -206,17 +245,27 @@ fn vodozemac_0_11_1_ed25519_base64_panic_does_not_happen_here() {
         vodozemac_panics,
         "vodozemac 0.11.1 no longer panics: update docs/security.md"
     );
+    // Only the lengths of exactly the right number of bytes decode: 43
+    // characters for 32 bytes (all zero: for Ed25519 a canonical encoding,
+    // of a small-order point that verification refuses), 86 for a
+    // signature, 6 or 11 for a key id; the Megolm keys refuse zeros as a
+    // version.
     for len in 0..=120 {
         let input = "A".repeat(len);
-        let _ = Ed25519PublicKey::from_base64(&input);
-        let _ = Ed25519SecretKey::from_base64(&input);
-        let _ = Ed25519Signature::from_base64(&input);
-        let _ = Curve25519PublicKey::from_base64(&input);
-        let _ = olm::Curve25519SecretKey::from_base64(&input);
-        let _ = olm::KeyId::from_base64(&input);
-        let _ = olm::sas::Mac::from_base64(&input);
-        let _ = SessionKey::from_base64(&input);
-        let _ = olm::megolm::ExportedSessionKey::from_base64(&input);
+        let key_length = len == 43;
+        assert_eq!(Ed25519PublicKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(Ed25519SecretKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(Ed25519Signature::from_base64(&input).is_ok(), len == 86, "{len}");
+        assert_eq!(Curve25519PublicKey::from_base64(&input).is_ok(), key_length, "{len}");
+        assert_eq!(
+            olm::Curve25519SecretKey::from_base64(&input).is_ok(),
+            key_length,
+            "{len}"
+        );
+        assert_eq!(olm::KeyId::from_base64(&input).is_ok(), len == 6 || len == 11, "{len}");
+        assert_eq!(olm::sas::Mac::from_base64(&input).is_ok(), key_length, "{len}");
+        assert!(SessionKey::from_base64(&input).is_err(), "{len}");
+        assert!(olm::megolm::ExportedSessionKey::from_base64(&input).is_err(), "{len}");
     }
     assert!(matches!(
         Ed25519PublicKey::from_base64(&"A".repeat(44)),
@@ -397,28 +446,52 @@ fn albrecht_dowling_jones_2023_forgetting_history_is_possible() {
 }
 
 /// Ginesin and Nita-Rotaru (2024 symbolic analysis): Olm+Megolm matches
-/// Signal's guarantees only if one-time keys are signed. The account signs
-/// its one-time and fallback keys with its Ed25519 identity, and the
-/// signatures verify strictly against its published key.
+/// Signal's guarantees only if one-time keys are signed, so that a server
+/// cannot hand out keys of its own choosing. The account signs each one-time
+/// and fallback key with its Ed25519 identity, and a signature stays bound to
+/// its key and its signer: it does not verify for another of the account's
+/// keys, for a key with one bit changed, or for an attacker's key; and the
+/// attacker's own signature does not verify under the account's identity.
 #[test]
-fn ginesin_2024_one_time_keys_can_be_signed_and_verified() {
+fn ginesin_2024_substituted_one_time_keys_fail_their_signature() {
     let mut r = rng(13);
     let mut account = Account::new_with_rng(&mut r);
     account.generate_one_time_keys_with_rng(3, &mut r);
     account.generate_fallback_key_with_rng(&mut r);
-    let keys: Vec<_> = account
+    let mut mallory = Account::new_with_rng(&mut r);
+    let forged_key = mallory.generate_one_time_keys_with_rng(1, &mut r).created[0];
+    let canonical = |key: &Curve25519PublicKey| format!("{{\"key\":\"{}\"}}", key.to_base64());
+    let keys: Vec<Curve25519PublicKey> = account
         .one_time_keys()
-        .into_iter()
-        .chain(account.fallback_key())
+        .into_values()
+        .chain(account.fallback_key().into_values())
         .collect();
     assert_eq!(keys.len(), 4);
-    for (id, key) in keys {
-        let canonical = format!("{{\"key\":\"{}\"}}", key.to_base64());
-        let signature = account.sign(&canonical);
+    let identity = account.ed25519_key();
+    let forged = canonical(&forged_key);
+    assert!(identity.verify(forged.as_bytes(), &mallory.sign(&forged)).is_err());
+    for (i, key) in keys.iter().enumerate() {
+        let signature = account.sign(canonical(key));
+        // The genuine key verifies, so each refusal below is the substitution.
         assert!(
-            account.ed25519_key().verify(canonical.as_bytes(), &signature).is_ok(),
-            "{id}"
+            identity.verify(canonical(key).as_bytes(), &signature).is_ok(),
+            "key {i}"
         );
-        assert!(account.ed25519_key().verify(b"{}", &signature).is_err());
+        for (j, other) in keys.iter().enumerate().filter(|&(j, _)| j != i) {
+            assert!(
+                identity.verify(canonical(other).as_bytes(), &signature).is_err(),
+                "key {i}'s signature on key {j}"
+            );
+        }
+        assert!(identity.verify(forged.as_bytes(), &signature).is_err(), "key {i}");
+        for bit in [0, 77, 254] {
+            let mut bytes = key.to_bytes();
+            bytes[bit / 8] ^= 1 << (bit % 8);
+            let altered = canonical(&Curve25519PublicKey::from_bytes(bytes));
+            assert!(
+                identity.verify(altered.as_bytes(), &signature).is_err(),
+                "key {i}, bit {bit}"
+            );
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! the encrypted strings, and the serde structs through serde_json and
 //! MessagePack (rmp-serde), as matrix-sdk-crypto stores them.
 
+#![cfg(feature = "vodozemac-compat")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use olm::{

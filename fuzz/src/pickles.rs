@@ -256,8 +256,8 @@ pub fn libolm_pickle_body(data: &[u8]) {
                 let written = libolm_body(account.to_libolm_pickle(LIBOLM_KEY).expect("pickles").as_ref());
                 // Versions 2 and 3 are written as 4; a version 4 body comes
                 // back byte for byte once its booleans are normalised.
-                if body.starts_with(&[0, 0, 0, 4]) && written.len() == body.len() {
-                    assert_eq!(written[..4], body[..4]);
+                if body.starts_with(&[0, 0, 0, 4]) {
+                    assert_eq!(written, normalised_libolm_account(body));
                 }
                 exercise_account(account, &mut rng);
             }
@@ -286,6 +286,25 @@ pub fn libolm_pickle_body(data: &[u8]) {
             }
         }
     }
+}
+
+/// A version 4 libolm account body that was read, with each key's
+/// `published` byte written as libolm writes a `bool` (any non-zero byte
+/// reads as true). Offsets from the layout in `src/pickle/account.rs`: 164
+/// bytes of identity keys, a `u32` count, 69-byte key records (`u32` id, the
+/// flag, two 32-byte keys), a `u8` fallback count and their records.
+fn normalised_libolm_account(body: &[u8]) -> Vec<u8> {
+    const RECORD: usize = 69;
+    let mut out = body.to_vec();
+    let count = u32::from_be_bytes(body[164..168].try_into().expect("read, so long enough")) as usize;
+    let fallback_at = 168 + count * RECORD;
+    let flags = (0..count)
+        .map(|i| 168 + i * RECORD + 4)
+        .chain((0..usize::from(body[fallback_at])).map(|i| fallback_at + 1 + i * RECORD + 4));
+    for at in flags {
+        out[at] = u8::from(out[at] != 0);
+    }
+    out
 }
 
 /// The four objects vodozemac pickles, behind one interface for the two

@@ -120,5 +120,15 @@ mod tests {
             base64_decode_array::<32>(&"!".repeat(43)),
             Err(FixedDecodeError::Base64(_))
         ));
+        // A length of 1 mod 4 is no encoding at all, even where rounding
+        // down gives the wanted size (5 characters for 3 bytes, 221 for a
+        // 165-byte Megolm export): a length error, not a base64 one.
+        assert_eq!(base64_decode_array::<3>("AAAAA"), Err(FixedDecodeError::Length(3)));
+        assert_eq!(
+            base64_decode_array::<165>(&"A".repeat(221)),
+            Err(FixedDecodeError::Length(165))
+        );
+        assert_eq!(decoded_len_exact(5), None);
+        assert_eq!(decoded_len_exact(6), Some(4));
     }
 }

@@ -166,6 +166,43 @@ mod tests {
     }
 
     #[test]
+    fn sizes_match_what_is_written() {
+        // Field numbers from 16 on need a two-byte tag: Olm and Megolm use
+        // none, so the messages' own tests cannot tell a wrong tag size.
+        for number in [1, 15, 16, 2047, 2048] {
+            for n in [0usize, 1, 127, 128, 300] {
+                let mut out = Vec::new();
+                write_varint_field(&mut out, number, n as u64);
+                assert_eq!(
+                    varint_field_len(number, n as u64),
+                    out.len(),
+                    "field {number}, value {n}"
+                );
+                assert_eq!(fields(&out).unwrap(), [Field::Varint(number, n as u64)]);
+                let mut out = Vec::new();
+                write_bytes_field(&mut out, number, &alloc::vec![7; n]);
+                assert_eq!(bytes_field_len(number, n), out.len(), "field {number}, {n} bytes");
+                assert_eq!(fields(&out).unwrap(), [Field::Bytes(number, out.len() - n..out.len())]);
+            }
+        }
+    }
+
+    #[test]
+    fn stops_after_the_first_error() {
+        // A field of wire type 3, then a valid varint field: the reader
+        // yields the error and nothing after it.
+        let input = [0x0b, 0x00, 0x08, 0x01];
+        let mut reader = FieldReader::new(&input, 0..input.len());
+        assert_eq!(reader.next(), Some(Err(DecodeError::WireType(3))));
+        assert_eq!(reader.next(), None);
+        // A truncated length is not skipped over either.
+        let input = [0x0a, 0x05, 0x08, 0x01];
+        let mut reader = FieldReader::new(&input, 0..input.len());
+        assert_eq!(reader.next(), Some(Err(DecodeError::Truncated)));
+        assert_eq!(reader.next(), None);
+    }
+
+    #[test]
     fn respects_range() {
         let input = [0xff, 0x08, 0x05, 0xff];
         let f: Vec<_> = FieldReader::new(&input, 1..3).collect();

@@ -2,6 +2,8 @@
 //! state as `decrypt` one message at a time, failures isolated, and the one
 //! documented way in which batch verification is looser than strict
 //! verification.
+// Compared through libolm's deterministic pickle, keyed with the OS generator.
+#![cfg(all(feature = "std", feature = "libolm-compat"))]
 
 use crate::alloc::string::ToString;
 use alloc::{vec, vec::Vec};

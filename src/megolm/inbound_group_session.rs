@@ -121,7 +121,7 @@ impl InboundGroupSession {
     }
 
     /// The cached newest ratchet, for the pickle formats.
-    #[cfg(any(test, feature = "libolm-compat"))]
+    #[cfg(feature = "libolm-compat")]
     pub(crate) fn latest_ratchet(&self) -> &Ratchet {
         &self.latest
     }

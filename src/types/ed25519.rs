@@ -13,7 +13,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 mod batch;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std", feature = "libolm-compat"))]
 pub(crate) use batch::small_order_y_coordinates;
 
 use super::{KeyError, SecretBox, SignatureError};

@@ -9,7 +9,8 @@ mod secret;
 pub(crate) use curve25519::Curve25519Keypair;
 pub use curve25519::{Curve25519PublicKey, Curve25519SecretKey};
 pub(crate) use ed25519::Ed25519Keypair;
-#[cfg(test)]
+// For src/megolm/batch_tests.rs, which needs these features.
+#[cfg(all(test, feature = "std", feature = "libolm-compat"))]
 pub(crate) use ed25519::small_order_y_coordinates;
 pub use ed25519::{Ed25519PublicKey, Ed25519SecretKey, Ed25519Signature};
 pub use key_id::KeyId;

@@ -5,6 +5,8 @@
 //! Each test crate uses a different subset, hence `dead_code` is allowed.
 #![allow(dead_code)]
 
+pub(crate) mod explore;
+
 use std::ops::Range;
 
 use olm::olm::{Account, DecryptionError, OlmMessage, Session, SessionConfig, SessionCreationError};

@@ -271,7 +271,7 @@ impl DoubleRatchet {
         self.limit
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "libolm-compat"))]
     pub(crate) fn push_skipped_for_tests(&mut self, key: SkippedMessageKey) {
         self.skipped.push(key);
     }

@@ -105,7 +105,7 @@ impl Session {
         &self.ratchet
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "libolm-compat"))]
     pub(crate) fn push_skipped_for_tests(&mut self, key: SkippedMessageKey) {
         self.ratchet.push_skipped_for_tests(key);
     }
@@ -177,5 +177,44 @@ impl fmt::Debug for Session {
             .field("session_id", &self.session_id())
             .field("received_message", &self.received_message)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        olm::{Account, OlmMessage, SessionConfig},
+        test_rng::Replay,
+    };
+
+    /// The sending chain's index counts the messages sent on it, from 0 on
+    /// each new chain; a recipient that has not replied has no chain yet.
+    #[test]
+    fn sending_chain_index_counts_each_message() {
+        let mut rng = Replay::blocks(0x11, 12);
+        let alice = Account::new_with_rng(&mut rng);
+        let mut bob = Account::new_with_rng(&mut rng);
+        let otk = bob.generate_one_time_keys_with_rng(1, &mut rng).created[0];
+        let mut to_bob = alice
+            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otk, &mut rng)
+            .unwrap();
+        assert_eq!(to_bob.sending_chain_index(), Some(0));
+        let OlmMessage::PreKey(first) = to_bob.encrypt_with_rng("0", &mut rng) else {
+            unreachable!("a pre-key message")
+        };
+        to_bob.encrypt_with_rng("1", &mut rng);
+        assert_eq!(to_bob.sending_chain_index(), Some(2));
+        let mut to_alice = bob
+            .create_inbound_session(alice.curve25519_key(), &first)
+            .unwrap()
+            .session;
+        assert_eq!(to_alice.sending_chain_index(), None);
+        let reply = to_alice.encrypt_with_rng("reply", &mut rng);
+        assert_eq!(to_alice.sending_chain_index(), Some(1));
+        to_bob.decrypt(&reply).unwrap();
+        // Alice's next message starts a new chain.
+        to_bob.encrypt_with_rng("2", &mut rng);
+        assert_eq!(to_bob.sending_chain_index(), Some(1));
+        assert_eq!(to_bob.session_config(), SessionConfig::version_1());
     }
 }

@@ -104,7 +104,7 @@ const SMALL_ORDER_Y: [[u8; 32]; 5] = [
 ];
 
 /// The table above, for the test that derives it from the curve.
-#[cfg(test)]
+#[cfg(all(test, feature = "std", feature = "libolm-compat"))]
 pub(crate) fn small_order_y_coordinates() -> &'static [[u8; 32]] {
     &SMALL_ORDER_Y
 }

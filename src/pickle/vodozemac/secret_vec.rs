@@ -20,6 +20,19 @@ use serde::{
 /// lengths) may reserve up front: a forged length must not allocate much.
 const MAX_RESERVED: usize = 64;
 
+/// The items `next` reads until it has none, in a list that reserves what
+/// the input announces (up to a bound) and grows without leaving copies.
+fn collect<T: Clone, E>(
+    announced: Option<usize>,
+    mut next: impl FnMut() -> Result<Option<T>, E>,
+) -> Result<SecretVec<T>, E> {
+    let mut list = SecretVec::with_capacity(announced.unwrap_or(0).min(MAX_RESERVED));
+    while let Some(item) = next()? {
+        list.push(item);
+    }
+    Ok(list)
+}
+
 /// A list of items that wipe themselves when dropped, grown without leaving
 /// a copy behind.
 pub(super) struct SecretVec<T>(Vec<T>);
@@ -89,11 +102,7 @@ impl<'de, T: Deserialize<'de> + Clone> Deserialize<'de> for SecretVec<T> {
             }
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut list = SecretVec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RESERVED));
-                while let Some(item) = seq.next_element()? {
-                    list.push(item);
-                }
-                Ok(list)
+                collect(seq.size_hint(), || seq.next_element())
             }
         }
 
@@ -177,11 +186,7 @@ where
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = SecretVec::with_capacity(map.size_hint().unwrap_or(0).min(MAX_RESERVED));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(SecretMap::from_entries(entries))
+                collect(map.size_hint(), || map.next_entry()).map(SecretMap::from_entries)
             }
         }
 

@@ -434,6 +434,7 @@ fn secret_keys_serde_as_vodozemac() {
 /// given out, written in vodozemac's format: neither vodozemac nor this
 /// crate hands out an id at or below one it gave before.
 #[test]
+#[cfg(feature = "libolm-compat")]
 fn an_account_from_libolm_never_reuses_an_id_after_the_switch() {
     let libolm_pickle = {
         let mut account = Account::new();

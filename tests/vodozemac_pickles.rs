@@ -18,41 +18,34 @@ use vodozemac as vz;
 
 const KEY: [u8; 32] = [7; 32];
 
-/// A record vodozemac serialized reads here and serializes back to the
-/// same bytes, in JSON and in both of rmp-serde's struct layouts.
-fn same_bytes_back<V: Serialize, O: Serialize + DeserializeOwned>(theirs: &V) {
-    let json = serde_json::to_vec(theirs).unwrap();
-    let ours: O = serde_json::from_slice(&json).unwrap();
-    assert_eq!(serde_json::to_vec(&ours).unwrap(), json, "JSON");
-    let packed = rmp_serde::to_vec(theirs).unwrap();
-    let ours: O = rmp_serde::from_slice(&packed).unwrap();
-    assert_eq!(rmp_serde::to_vec(&ours).unwrap(), packed, "MessagePack");
-    let named = rmp_serde::to_vec_named(theirs).unwrap();
-    let ours: O = rmp_serde::from_slice(&named).unwrap();
+/// A record one side serialized reads as the other side's type (`R`) and
+/// serializes back to the same bytes, in JSON and in both of rmp-serde's
+/// struct layouts.
+fn reads_back_the_same<W: Serialize, R: Serialize + DeserializeOwned>(written: &W) {
+    let json = serde_json::to_vec(written).unwrap();
+    let read: R = serde_json::from_slice(&json).unwrap();
+    assert_eq!(serde_json::to_vec(&read).unwrap(), json, "JSON");
+    let packed = rmp_serde::to_vec(written).unwrap();
+    let read: R = rmp_serde::from_slice(&packed).unwrap();
+    assert_eq!(rmp_serde::to_vec(&read).unwrap(), packed, "MessagePack");
+    let named = rmp_serde::to_vec_named(written).unwrap();
+    let read: R = rmp_serde::from_slice(&named).unwrap();
     assert_eq!(
-        rmp_serde::to_vec_named(&ours).unwrap(),
+        rmp_serde::to_vec_named(&read).unwrap(),
         named,
         "MessagePack with field names"
     );
 }
 
-/// The other direction: a record of ours reads in vodozemac and
-/// vodozemac writes it back to the same bytes, in JSON and both MessagePack
-/// layouts.
+/// A record vodozemac serialized reads here, the same bytes back.
+fn same_bytes_back<V: Serialize, O: Serialize + DeserializeOwned>(theirs: &V) {
+    reads_back_the_same::<V, O>(theirs);
+}
+
+/// The other direction: a record of ours reads in vodozemac, the same bytes
+/// back.
 fn theirs_read_ours<O: Serialize, V: Serialize + DeserializeOwned>(ours: &O) {
-    let json = serde_json::to_vec(ours).unwrap();
-    let theirs: V = serde_json::from_slice(&json).unwrap();
-    assert_eq!(serde_json::to_vec(&theirs).unwrap(), json, "JSON");
-    let packed = rmp_serde::to_vec(ours).unwrap();
-    let theirs: V = rmp_serde::from_slice(&packed).unwrap();
-    assert_eq!(rmp_serde::to_vec(&theirs).unwrap(), packed, "MessagePack");
-    let named = rmp_serde::to_vec_named(ours).unwrap();
-    let theirs: V = rmp_serde::from_slice(&named).unwrap();
-    assert_eq!(
-        rmp_serde::to_vec_named(&theirs).unwrap(),
-        named,
-        "MessagePack with field names"
-    );
+    reads_back_the_same::<O, V>(ours);
 }
 
 fn vz_account() -> vz::olm::Account {

@@ -98,6 +98,26 @@ impl Account {
         })
     }
 
+    /// A new account that numbers its keys as vodozemac does (8-byte ids
+    /// from 0, a separate fallback counter, vodozemac's store capacity),
+    /// with keys from the operating system's generator: for callers that
+    /// stand in for vodozemac and publish its id format from the start.
+    #[cfg(feature = "std")]
+    pub fn new_with_wide_key_ids() -> Self {
+        Self::new_with_wide_key_ids_with_rng(&mut rand::rng())
+    }
+
+    /// [`new_with_wide_key_ids`](Self::new_with_wide_key_ids), drawing the
+    /// same 64 bytes as [`new_with_rng`](Self::new_with_rng).
+    pub fn new_with_wide_key_ids_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let mut account = Self::new_with_rng(rng);
+        account.key_ids = KeyIds::Vodozemac {
+            next_one_time: 0,
+            next_fallback: 0,
+        };
+        account
+    }
+
     /// An account from stored state, as every pickle format reads it; the
     /// checks that all formats share are made here. One-time keys are
     /// newest first. A key whose id the counters would hand out again, two
@@ -423,5 +443,34 @@ impl fmt::Debug for Account {
             .field("identity_keys", &self.identity_keys())
             .field("one_time_keys", &self.one_time_keys.len())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::{string::String, vec::Vec};
+
+    use super::*;
+    use crate::test_rng::Replay;
+
+    #[test]
+    fn wide_key_id_accounts_number_keys_as_vodozemac_does() {
+        let mut account = Account::new_with_wide_key_ids_with_rng(&mut Replay::blocks(1, 8));
+        assert!(account.uses_wide_key_ids());
+        assert_eq!(account.one_time_key_capacity(), VODOZEMAC_ONE_TIME_KEY_CAPACITY);
+        account.generate_one_time_keys_with_rng(2, &mut Replay::blocks(3, 2));
+        let ids: Vec<String> = account.one_time_keys().keys().map(|id| id.to_base64()).collect();
+        assert_eq!(ids, ["AAAAAAAAAAA", "AAAAAAAAAAE"]);
+        account.generate_fallback_key_with_rng(&mut Replay::blocks(5, 1));
+        let fallback: Vec<String> = account.fallback_key().keys().map(|id| id.to_base64()).collect();
+        assert_eq!(fallback, ["AAAAAAAAAAA"]);
+    }
+
+    #[test]
+    fn wide_key_id_accounts_draw_the_same_keys_as_new_with_rng() {
+        let wide = Account::new_with_wide_key_ids_with_rng(&mut Replay::blocks(1, 2));
+        let narrow = Account::new_with_rng(&mut Replay::blocks(1, 2));
+        assert_eq!(wide.identity_keys(), narrow.identity_keys());
+        assert!(!narrow.uses_wide_key_ids());
     }
 }

@@ -9,7 +9,7 @@ use pyo3::{
 };
 
 use crate::{
-    errors::{KeyException, LibolmPickleException, PickleException, SessionCreationException, to_py, vodozemac_key},
+    errors::{KeyException, PickleException, SessionCreationException, libolm_pickle_error, to_py, vodozemac_key},
     keys::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature},
     messages::PreKeyMessage,
     session::Session,
@@ -50,8 +50,7 @@ impl Account {
     /// Reads libolm's pickle (a key of any length).
     #[classmethod]
     fn from_libolm_pickle(_cls: &Bound<'_, PyType>, pickle: &str, pickle_key: &[u8]) -> PyResult<Self> {
-        let inner =
-            olm::olm::Account::from_libolm_pickle(pickle, pickle_key).map_err(to_py::<LibolmPickleException>)?;
+        let inner = olm::olm::Account::from_libolm_pickle(pickle, pickle_key).map_err(libolm_pickle_error)?;
         Ok(Self { inner })
     }
 
@@ -63,10 +62,7 @@ impl Account {
     /// Extra: libolm's pickle (a key of any length), which libolm and
     /// `from_libolm_pickle` read.
     fn to_libolm_pickle<'py>(&self, py: Python<'py>, pickle_key: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        let pickle = self
-            .inner
-            .to_libolm_pickle(pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let pickle = self.inner.to_libolm_pickle(pickle_key).map_err(libolm_pickle_error)?;
         Ok(PyString::new(py, &pickle))
     }
 

@@ -89,3 +89,16 @@ pub(crate) fn vodozemac_key(key: &[u8]) -> Result<&[u8; 32], PyErr> {
     key.try_into()
         .map_err(|_| PickleException::new_err(format!("the pickle key must be 32 bytes long, got {}", key.len())))
 }
+
+/// A libolm pickle that could not be read or written, as
+/// `LibolmPickleException`. A pickle of a version that cannot be read says
+/// "unsupported version", as vodozemac's package does: matrix-nio looks for
+/// those words to decide whether to upgrade the pickle with python-olm.
+pub(crate) fn libolm_pickle_error(error: olm::PickleError) -> PyErr {
+    match error {
+        olm::PickleError::Version(_) | olm::PickleError::LegacyAccount => {
+            LibolmPickleException::new_err(format!("unsupported version: {error}"))
+        }
+        _ => to_py::<LibolmPickleException>(error),
+    }
+}

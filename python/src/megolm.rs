@@ -9,7 +9,7 @@ use pyo3::{
 
 use crate::{
     errors::{
-        DecodeException, LibolmPickleException, MegolmDecryptionException, PickleException, SessionKeyDecodeException,
+        DecodeException, MegolmDecryptionException, PickleException, SessionKeyDecodeException, libolm_pickle_error,
         to_py, vodozemac_key,
     },
     keys::Ed25519Signature,
@@ -119,8 +119,7 @@ impl GroupSession {
     /// Extra: reads libolm's pickle (a key of any length).
     #[classmethod]
     fn from_libolm_pickle(_cls: &Bound<'_, PyType>, pickle: &str, pickle_key: &[u8]) -> PyResult<Self> {
-        let inner = olm::megolm::GroupSession::from_libolm_pickle(pickle, pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let inner = olm::megolm::GroupSession::from_libolm_pickle(pickle, pickle_key).map_err(libolm_pickle_error)?;
         Ok(Self { inner })
     }
 
@@ -131,10 +130,7 @@ impl GroupSession {
 
     /// Extra: libolm's pickle (a key of any length).
     fn to_libolm_pickle<'py>(&self, py: Python<'py>, pickle_key: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        let pickle = self
-            .inner
-            .to_libolm_pickle(pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let pickle = self.inner.to_libolm_pickle(pickle_key).map_err(libolm_pickle_error)?;
         Ok(PyString::new(py, &pickle))
     }
 
@@ -213,8 +209,8 @@ impl InboundGroupSession {
     /// Reads libolm's pickle (a key of any length).
     #[classmethod]
     fn from_libolm_pickle(_cls: &Bound<'_, PyType>, pickle: &str, pickle_key: &[u8]) -> PyResult<Self> {
-        let inner = olm::megolm::InboundGroupSession::from_libolm_pickle(pickle, pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let inner =
+            olm::megolm::InboundGroupSession::from_libolm_pickle(pickle, pickle_key).map_err(libolm_pickle_error)?;
         Ok(Self { inner })
     }
 
@@ -225,10 +221,7 @@ impl InboundGroupSession {
 
     /// Extra: libolm's pickle (a key of any length).
     fn to_libolm_pickle<'py>(&self, py: Python<'py>, pickle_key: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        let pickle = self
-            .inner
-            .to_libolm_pickle(pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let pickle = self.inner.to_libolm_pickle(pickle_key).map_err(libolm_pickle_error)?;
         Ok(PyString::new(py, &pickle))
     }
 

@@ -9,7 +9,7 @@ use pyo3::{
 };
 
 use crate::{
-    errors::{KeyException, LibolmPickleException, PkDecodeException, PkInvalidKeySizeException, to_py},
+    errors::{KeyException, PkDecodeException, PkInvalidKeySizeException, libolm_pickle_error, to_py},
     keys::{Curve25519PublicKey, Curve25519SecretKey},
 };
 
@@ -86,17 +86,13 @@ impl PkDecryption {
     /// Extra: reads libolm's pickle of a PK decryption key (a key of any length).
     #[classmethod]
     fn from_libolm_pickle(_cls: &Bound<'_, PyType>, pickle: &str, pickle_key: &[u8]) -> PyResult<Self> {
-        let inner =
-            olm::pk::PkDecryption::from_libolm_pickle(pickle, pickle_key).map_err(to_py::<LibolmPickleException>)?;
+        let inner = olm::pk::PkDecryption::from_libolm_pickle(pickle, pickle_key).map_err(libolm_pickle_error)?;
         Ok(Self { inner })
     }
 
     /// Extra: libolm's pickle (a key of any length).
     fn to_libolm_pickle<'py>(&self, py: Python<'py>, pickle_key: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        let pickle = self
-            .inner
-            .to_libolm_pickle(pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let pickle = self.inner.to_libolm_pickle(pickle_key).map_err(libolm_pickle_error)?;
         Ok(PyString::new(py, &pickle))
     }
 

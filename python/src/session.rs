@@ -6,7 +6,7 @@ use pyo3::{
 };
 
 use crate::{
-    errors::{LibolmPickleException, OlmDecryptionException, PickleException, to_py, vodozemac_key},
+    errors::{OlmDecryptionException, PickleException, libolm_pickle_error, to_py, vodozemac_key},
     messages::{AnyOlmMessage, PreKeyMessage},
 };
 
@@ -29,8 +29,7 @@ impl Session {
     /// Reads libolm's pickle (a key of any length).
     #[classmethod]
     fn from_libolm_pickle(_cls: &Bound<'_, PyType>, pickle: &str, pickle_key: &[u8]) -> PyResult<Self> {
-        let inner =
-            olm::olm::Session::from_libolm_pickle(pickle, pickle_key).map_err(to_py::<LibolmPickleException>)?;
+        let inner = olm::olm::Session::from_libolm_pickle(pickle, pickle_key).map_err(libolm_pickle_error)?;
         Ok(Self { inner })
     }
 
@@ -41,10 +40,7 @@ impl Session {
 
     /// Extra: libolm's pickle (a key of any length).
     fn to_libolm_pickle<'py>(&self, py: Python<'py>, pickle_key: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        let pickle = self
-            .inner
-            .to_libolm_pickle(pickle_key)
-            .map_err(to_py::<LibolmPickleException>)?;
+        let pickle = self.inner.to_libolm_pickle(pickle_key).map_err(libolm_pickle_error)?;
         Ok(PyString::new(py, &pickle))
     }
 

@@ -9,6 +9,7 @@ VODOZEMAC_INTEROP_REQUIRED is set (as in CI), where that is a failure.
 """
 
 import base64
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -28,6 +29,10 @@ def pytest_sessionstart(session):
     # The source tree's vodozemac/ has no extension: importing it instead of
     # the installed package would test nothing.
     assert hasattr(vodozemac, "Account"), f"{vodozemac.__file__} is not the built package"
+    # And it must be this package, not vodozemac's own (pulled in, say, by
+    # matrix-nio's requirements).
+    version = importlib.metadata.version("vodozemac")
+    assert "+olm" in version, f"the installed vodozemac is {version}, not this package"
 
 
 class RemoteError(Exception):

@@ -100,8 +100,8 @@ def test_session_key_and_export_are_not_interchangeable(vz):
 def test_session_key_with_bad_signature_raises(vz):
     import base64
 
-    key = outbound_key = vz.GroupSession().session_key.to_base64()
-    raw = bytearray(base64.b64decode(outbound_key + "=" * (-len(key) % 4)))
+    key = vz.GroupSession().session_key.to_base64()
+    raw = bytearray(base64.b64decode(key + "=" * (-len(key) % 4)))
     raw[-1] ^= 1
     with pytest.raises(vz.SessionKeyDecodeException):
         vz.SessionKey(base64.b64encode(bytes(raw)).decode())

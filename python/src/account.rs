@@ -9,7 +9,7 @@ use pyo3::{
 };
 
 use crate::{
-    errors::{KeyException, PickleException, SessionCreationException, libolm_pickle_error, to_py, vodozemac_key},
+    errors::{PickleException, SessionCreationException, libolm_pickle_error, to_py, vodozemac_key},
     keys::{Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature},
     messages::PreKeyMessage,
     session::Session,
@@ -115,8 +115,8 @@ impl Account {
         self.inner.mark_keys_as_published();
     }
 
-    /// Raises `KeyException` for a low-order key (vodozemac's package
-    /// creates a session no one can trust there).
+    /// Raises `SessionCreationException` for a low-order key, as
+    /// vodozemac's package does.
     fn create_outbound_session(
         &self,
         identity_key: &Curve25519PublicKey,
@@ -125,7 +125,7 @@ impl Account {
         let inner = self
             .inner
             .create_outbound_session(SessionConfig::version_1(), identity_key.inner, one_time_key.inner)
-            .map_err(to_py::<KeyException>)?;
+            .map_err(to_py::<SessionCreationException>)?;
         Ok(Session { inner })
     }
 

@@ -194,8 +194,10 @@ def test_malformed_messages_raise_decode_exception(vz, call):
 def test_low_order_keys_are_refused(vz):
     zero = vz.Curve25519PublicKey.from_bytes(bytes(32))
     account = vz.Account()
-    with pytest.raises(vz.KeyException):
+    with pytest.raises(vz.SessionCreationException):
         account.create_outbound_session(zero, zero)
+    with pytest.raises(vz.SessionCreationException):
+        account.create_outbound_session(vz.Account().curve25519_key, zero)
 
 
 def test_argument_types_are_checked(vz):

@@ -133,3 +133,82 @@ def test_low_order_keys(vz, real):
     # Both refuse it for SAS.
     assert outcome(vz.Sas().diffie_hellman, vz.Curve25519PublicKey.from_bytes(zero)) == "KeyException"
     assert outcome(real.Sas().diffie_hellman, real.Curve25519PublicKey.from_bytes(zero)) == "KeyException"
+
+
+def scenario_outcomes(mod):
+    """The outcomes of one script of failing calls, run in one package."""
+    results = []
+    alice, bob = mod.Account(), mod.Account()
+    bob.generate_one_time_keys(1)
+    (otk,) = bob.one_time_keys.values()
+    session = alice.create_outbound_session(bob.curve25519_key, otk)
+    t, body = session.encrypt(b"first").to_parts()
+    pre_key = mod.AnyOlmMessage.from_parts(t, body).to_pre_key()
+    results.append(outcome(bob.create_inbound_session, mod.Account().curve25519_key, pre_key))
+    tampered = mod.AnyOlmMessage.pre_key(body[:-1] + bytes([body[-1] ^ 1])).to_pre_key()
+    results.append(outcome(bob.create_inbound_session, alice.curve25519_key, tampered))
+    bob_session, _ = bob.create_inbound_session(alice.curve25519_key, pre_key)
+    results.append(outcome(bob.create_inbound_session, alice.curve25519_key, pre_key))
+    reply = bob_session.encrypt(b"reply")
+    t, body = reply.to_parts()
+    results.append(outcome(session.decrypt, mod.AnyOlmMessage.from_parts(t, body[:-1] + bytes([body[-1] ^ 1]))))
+    results.append(outcome(session.decrypt, reply))
+    results.append(outcome(session.decrypt, reply))
+    other = mod.Account()
+    bob.generate_one_time_keys(1)
+    (otk,) = bob.one_time_keys.values()
+    stranger = other.create_outbound_session(bob.curve25519_key, otk)
+    results.append(outcome(stranger.decrypt, bob_session.encrypt(b"x")))
+
+    outbound = mod.GroupSession()
+    early = outbound.encrypt(b"early")
+    inbound = mod.InboundGroupSession(outbound.session_key)
+    results.append(outcome(inbound.decrypt, early))
+    raw = outbound.encrypt(b"x").to_bytes()
+    results.append(outcome(inbound.decrypt, mod.MegolmMessage.from_bytes(raw[:10] + bytes([raw[10] ^ 1]) + raw[11:])))
+    results.append(outcome(inbound.decrypt, mod.GroupSession().encrypt(b"x")))
+    results.append(outcome(inbound.export_at, 0))
+
+    sas, other_sas = mod.Sas(), mod.Sas()
+    key = other_sas.public_key
+    established = sas.diffie_hellman(key)
+    results.append(outcome(sas.diffie_hellman, key))
+    mac = established.calculate_mac("in", "info")
+    results.append(outcome(established.verify_mac, "in", "other", mac))
+    results.append(outcome(established.verify_mac, "in", "info", "!!"))
+
+    decryption = mod.PkDecryption()
+    message = mod.PkEncryption.from_key(decryption.public_key).encrypt(b"backup")
+    c, m, e = message.ciphertext, message.mac, message.ephemeral_key
+    for parts in [(c, m, e[:31]), (c, bytes([m[0] ^ 1]) + m[1:], e), (c[:-1], m, e), (c, m + b"\x00", e)]:
+        results.append(outcome(decryption.decrypt, mod.Message(*parts)))
+    results.append(outcome(mod.PkDecryption().decrypt, message))
+
+    pickle = alice.pickle(bytes(32))
+    results.append(outcome(mod.Account.from_pickle, pickle, bytes([1]) * 32))
+    results.append(outcome(mod.Session.from_pickle, pickle, bytes(32)))
+    results.append(outcome(mod.Account.from_libolm_pickle, pickle, b"key"))
+    results.append(outcome(alice.pickle, b"short"))
+    return results
+
+
+def test_same_exceptions_in_the_same_situations(vz, real):
+    ours, theirs = scenario_outcomes(vz), scenario_outcomes(real)
+    assert ours == theirs
+    # The first decryption of the reply, and export_at(0) on a session known
+    # from index 1 (which gives None).
+    assert ours.count("ok") == 2
+
+
+def test_truncated_pk_mac_is_refused_here_only(vz, real):
+    """A documented difference: vodozemac's package accepts a PK message
+    whose MAC is a prefix of the right one (down to one byte), we require
+    all 8 bytes."""
+    outcomes = []
+    for mod in (vz, real):
+        decryption = mod.PkDecryption()
+        message = mod.PkEncryption.from_key(decryption.public_key).encrypt(b"backup")
+        for length in (4, 1):
+            short = mod.Message(message.ciphertext, message.mac[:length], message.ephemeral_key)
+            outcomes.append(outcome(decryption.decrypt, short))
+    assert outcomes == ["PkDecodeException", "PkDecodeException", "ok", "ok"]

@@ -115,6 +115,45 @@ fn account_from_vodozemac_keeps_every_key_and_id() {
 }
 
 #[test]
+fn a_wide_id_account_numbers_keys_as_a_new_vodozemac_account_does() {
+    let mut ours = Account::new_with_wide_key_ids();
+    let mut theirs = vz::olm::Account::new();
+    assert!(ours.uses_wide_key_ids());
+    assert_eq!(ours.one_time_key_capacity(), olm::olm::VODOZEMAC_ONE_TIME_KEY_CAPACITY);
+    let _ = ours.generate_one_time_keys(3);
+    theirs.generate_one_time_keys(3);
+    let _ = ours.generate_fallback_key();
+    theirs.generate_fallback_key();
+    let ids = |keys: Vec<String>| {
+        let mut keys = keys;
+        keys.sort();
+        keys
+    };
+    let our_ids = ids(ours.one_time_keys().keys().map(|id| id.to_base64()).collect());
+    assert_eq!(
+        our_ids,
+        ids(theirs.one_time_keys().keys().map(|id| id.to_base64()).collect())
+    );
+    assert_eq!(our_ids, ["AAAAAAAAAAA", "AAAAAAAAAAE", "AAAAAAAAAAI"]);
+    let our_fallback: Vec<String> = ours.fallback_key().keys().map(|id| id.to_base64()).collect();
+    let their_fallback: Vec<String> = theirs.fallback_key().keys().map(|id| id.to_base64()).collect();
+    assert_eq!(our_fallback, their_fallback);
+    // The scheme survives vodozemac's pickle, and vodozemac reads the ids.
+    let back = vz::olm::Account::from_pickle(
+        vz::olm::AccountPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
+    );
+    assert_eq!(
+        ids(back.one_time_keys().keys().map(|id| id.to_base64()).collect()),
+        our_ids
+    );
+    assert!(
+        Account::from_vodozemac_pickle(&ours.to_vodozemac_pickle(&KEY), &KEY)
+            .unwrap()
+            .uses_wide_key_ids()
+    );
+}
+
+#[test]
 fn account_to_vodozemac_opens_there() {
     let mut ours = Account::new();
     ours.generate_one_time_keys(5);

@@ -98,6 +98,28 @@ impl Account {
         })
     }
 
+    /// A new account that numbers its keys as vodozemac does: 8-byte ids
+    /// counted from 0, one counter for one-time keys and one for fallback
+    /// keys, and a store of 5000 one-time keys. For an application whose
+    /// server already holds keys under vodozemac's ids, or that wants its
+    /// account to move to vodozemac and back unchanged; libolm's pickle
+    /// cannot hold ids past 2³² − 1.
+    #[cfg(feature = "std")]
+    pub fn new_with_wide_key_ids() -> Self {
+        Self::new_with_wide_key_ids_with_rng(&mut rand::rng())
+    }
+
+    /// [`Account::new_with_wide_key_ids`] with the given generator; draws
+    /// what [`Account::new_with_rng`] draws.
+    pub fn new_with_wide_key_ids_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let mut account = Self::new_with_rng(rng);
+        account.key_ids = KeyIds::Vodozemac {
+            next_one_time: 0,
+            next_fallback: 0,
+        };
+        account
+    }
+
     /// An account from stored state, as every pickle format reads it; the
     /// checks that all formats share are made here. One-time keys are
     /// newest first. A key whose id the counters would hand out again, two
@@ -200,7 +222,8 @@ impl Account {
     }
 
     /// Whether the account publishes vodozemac's 8-byte key ids (it was read
-    /// from a vodozemac pickle) rather than libolm's 4-byte ones.
+    /// from a vodozemac pickle or made by [`Account::new_with_wide_key_ids`])
+    /// rather than libolm's 4-byte ones.
     pub fn uses_wide_key_ids(&self) -> bool {
         matches!(self.key_ids, KeyIds::Vodozemac { .. })
     }

@@ -2,28 +2,57 @@
 
 /// The protocol variant of an Olm session.
 ///
-/// Only version 1 exists in the specification and in libolm: message version
-/// byte 3 and MACs truncated to 8 bytes. The type exists so that a later
-/// variant can be added without changing signatures.
+/// Version 1 is the one in the Matrix specification and in libolm: normal
+/// messages carry version byte 3 and an HMAC-SHA-256 truncated to 8 bytes.
+/// It is the default.
+///
+/// Version 2 is vodozemac's experimental variant (its
+/// `experimental-session-config` feature): normal messages carry version
+/// byte 4 and the whole 32-byte MAC. It is not specified anywhere, libolm
+/// cannot speak it, and both ends must agree on it out of band; use it only
+/// to interoperate with peers that chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SessionConfig {
-    _version: Version,
+    version: Version,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 enum Version {
     #[default]
     V1,
+    V2,
 }
 
 impl SessionConfig {
     /// Olm version 1, as libolm and vodozemac speak it. The default.
     pub const fn version_1() -> Self {
-        Self { _version: Version::V1 }
+        Self { version: Version::V1 }
     }
 
-    /// The variant's number (1).
+    /// Olm version 2: untruncated MACs. Unspecified and experimental (see
+    /// the type's documentation); never the default.
+    pub const fn version_2() -> Self {
+        Self { version: Version::V2 }
+    }
+
+    /// The variant's number: 1 or 2.
     pub const fn version(&self) -> u8 {
-        1
+        match self.version {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SessionConfig;
+
+    #[test]
+    fn numbers_name_the_variant_and_version_1_is_the_default() {
+        assert_eq!(SessionConfig::version_1().version(), 1);
+        assert_eq!(SessionConfig::version_2().version(), 2);
+        assert_eq!(SessionConfig::default(), SessionConfig::version_1());
+        assert_ne!(SessionConfig::version_1(), SessionConfig::version_2());
     }
 }

@@ -42,6 +42,31 @@ impl SessionConfig {
             Version::V2 => 2,
         }
     }
+
+    /// The version byte of the messages this variant writes and accepts.
+    pub(crate) const fn message_version(&self) -> u8 {
+        match self.version {
+            Version::V1 => 3,
+            Version::V2 => 4,
+        }
+    }
+
+    /// The variant whose messages carry version byte `version`.
+    pub(crate) const fn from_message_version(version: u8) -> Option<Self> {
+        match version {
+            3 => Some(Self::version_1()),
+            4 => Some(Self::version_2()),
+            _ => None,
+        }
+    }
+
+    /// How many bytes of the HMAC-SHA-256 its messages carry.
+    pub(crate) const fn mac_len(&self) -> usize {
+        match self.version {
+            Version::V1 => crate::cipher::TRUNCATED_MAC_LEN,
+            Version::V2 => crate::cipher::MAC_LEN,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +79,15 @@ mod tests {
         assert_eq!(SessionConfig::version_2().version(), 2);
         assert_eq!(SessionConfig::default(), SessionConfig::version_1());
         assert_ne!(SessionConfig::version_1(), SessionConfig::version_2());
+        for config in [SessionConfig::version_1(), SessionConfig::version_2()] {
+            assert_eq!(
+                SessionConfig::from_message_version(config.message_version()),
+                Some(config)
+            );
+        }
+        assert_eq!(SessionConfig::version_1().mac_len(), 8);
+        assert_eq!(SessionConfig::version_2().mac_len(), 32);
+        assert_eq!(SessionConfig::from_message_version(2), None);
+        assert_eq!(SessionConfig::from_message_version(5), None);
     }
 }

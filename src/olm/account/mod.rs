@@ -362,20 +362,44 @@ impl Account {
         })
     }
 
-    /// Creates the session a pre-key message opens and decrypts the message.
+    /// Creates the Olm v1 session a pre-key message opens and decrypts the
+    /// message.
     ///
     /// `their_identity_key` is the sender's Curve25519 key as the caller knows
     /// it (from the event's `sender_key`); the message must claim the same.
     /// This is atomic: the message is decrypted first, and only then is the
     /// one-time key consumed (fallback keys are kept). On any error the
     /// account is unchanged.
+    ///
+    /// A pre-key message of Olm v2 is refused with
+    /// [`SessionCreationError::MismatchedSessionConfig`]; accept one with
+    /// [`create_inbound_session_with_config`](Self::create_inbound_session_with_config).
     pub fn create_inbound_session(
         &mut self,
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<InboundCreationResult, SessionCreationError> {
+        self.create_inbound_session_with_config(SessionConfig::version_1(), their_identity_key, pre_key_message)
+    }
+
+    /// As [`create_inbound_session`](Self::create_inbound_session), for a
+    /// session of the variant `expected` (vodozemac's
+    /// `create_inbound_session`).
+    ///
+    /// The variant is read from the version of the message inside the
+    /// pre-key message (3 for v1, 4 for v2; the pre-key message's own
+    /// version is 3 in both). If it is not `expected`, the error is
+    /// [`SessionCreationError::MismatchedSessionConfig`], checked after the
+    /// identity key and before anything is derived: a sender cannot choose
+    /// the variant for the recipient.
+    pub fn create_inbound_session_with_config(
+        &mut self,
+        expected: SessionConfig,
+        their_identity_key: Curve25519PublicKey,
+        pre_key_message: &PreKeyMessage,
+    ) -> Result<InboundCreationResult, SessionCreationError> {
         crate::stack::scrubbed(|| {
-            let mut session = self.inbound_session(their_identity_key, pre_key_message)?;
+            let mut session = self.inbound_session(expected, their_identity_key, pre_key_message)?;
             let plaintext = session
                 .decrypt_message(pre_key_message.message())
                 .map_err(SessionCreationError::Decryption)?;
@@ -390,6 +414,7 @@ impl Account {
     /// account changes.
     fn inbound_session(
         &self,
+        expected: SessionConfig,
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<Session, SessionCreationError> {
@@ -399,6 +424,10 @@ impl Account {
                 expected: their_identity_key,
                 got: session_keys.identity_key,
             });
+        }
+        let config = pre_key_message.message().config();
+        if config != expected {
+            return Err(SessionCreationError::MismatchedSessionConfig { expected, got: config });
         }
         let one_time_key = self
             .one_time_keys
@@ -417,7 +446,7 @@ impl Account {
             return Err(KeyError::NonContributoryKey.into());
         }
         let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
-        Ok(Session::new(SessionConfig::version_1(), session_keys, ratchet, false))
+        Ok(Session::new(config, session_keys, ratchet, false))
     }
 }
 

@@ -172,7 +172,13 @@ mod tests {
 
     fn sample() -> PreKeyMessage {
         let cipher = CipherKeys::derive(b"k", b"OLM_KEYS");
-        let message = Message::encrypt(&cipher, Curve25519PublicKey::from_bytes([4; 32]), 0, b"");
+        let message = Message::encrypt(
+            crate::olm::SessionConfig::version_1(),
+            &cipher,
+            Curve25519PublicKey::from_bytes([4; 32]),
+            0,
+            b"",
+        );
         PreKeyMessage::wrap(keys(), message)
     }
 

@@ -137,9 +137,9 @@ impl InboundGroupSession {
 
     /// Decrypt the given [`MegolmMessage`]; a failure changes nothing.
     pub fn decrypt(&mut self, message: &MegolmMessage) -> Result<DecryptedMessage, DecryptionError> {
-        let decrypted = self.0.decrypt(&message.0)?;
+        let mut decrypted = self.0.decrypt(&message.0)?;
         Ok(DecryptedMessage {
-            plaintext: decrypted.plaintext.clone(),
+            plaintext: std::mem::take(&mut decrypted.plaintext),
             message_index: decrypted.message_index,
         })
     }

@@ -293,6 +293,20 @@ mod tests {
         assert!(MegolmMessage::from_bytes(&as_v1).is_err());
     }
 
+    /// libolm's reader refuses version 4 where `from_bytes` reads it.
+    #[cfg(feature = "libolm-compat")]
+    #[test]
+    fn libolm_reads_version_3_alone() {
+        let v2 = MegolmMessage::encrypt(SessionConfig::version_2(), &keys(), &signer(), 1, b"x");
+        assert!(MegolmMessage::from_bytes(v2.as_bytes()).is_ok());
+        assert_eq!(
+            MegolmMessage::from_libolm_bytes(v2.as_bytes()),
+            Err(DecodeError::Version { expected: 3, got: 4 })
+        );
+        let v1 = MegolmMessage::encrypt(SessionConfig::version_1(), &keys(), &signer(), 1, b"x");
+        assert_eq!(MegolmMessage::from_libolm_bytes(v1.as_bytes()), Ok(v1));
+    }
+
     #[test]
     fn fields_in_any_order_and_unknown_fields() {
         let mut body = vec![3];

@@ -342,6 +342,29 @@ mod tests {
         );
     }
 
+    /// libolm's reader refuses version 4 where `from_bytes` reads it, with
+    /// the version error libolm gives, before the length.
+    #[cfg(feature = "libolm-compat")]
+    #[test]
+    fn libolm_reads_version_3_alone() {
+        let keys = CipherKeys::derive(b"message key", b"OLM_KEYS");
+        let v2 = Message::encrypt(
+            SessionConfig::version_2(),
+            &keys,
+            Curve25519PublicKey::from_bytes([7; 32]),
+            5,
+            b"hello",
+        );
+        assert!(Message::from_bytes(v2.as_bytes()).is_ok());
+        for bytes in [v2.as_bytes(), &[4]] {
+            assert_eq!(
+                Message::from_libolm_bytes(bytes),
+                Err(DecodeError::Version { expected: 3, got: 4 })
+            );
+        }
+        assert_eq!(Message::from_libolm_bytes(sample().as_bytes()), Ok(sample()));
+    }
+
     #[test]
     fn fields_in_any_order_and_unknown_fields() {
         let mut body = alloc::vec![3];

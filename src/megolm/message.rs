@@ -62,21 +62,33 @@ impl MegolmMessage {
     /// fields are skipped, as libolm does; the index must fit in 32 bits and
     /// both the index and the ciphertext must be present.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Self::from_vec(bytes.to_vec())
+        Self::from_vec(bytes.to_vec(), true)
+    }
+
+    /// As [`from_bytes`](Self::from_bytes), accepting version 3 only, as
+    /// libolm does: a version 4 (v2) message is a
+    /// [`DecodeError::Version`], found before anything else is read, so
+    /// libolm's drop-in (`capi/`) reports what libolm reports.
+    #[cfg(feature = "libolm-compat")]
+    pub fn from_libolm_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::from_vec(bytes.to_vec(), false)
     }
 
     /// Parses the unpadded base64 form carried in Matrix events.
     pub fn from_base64(message: &str) -> Result<Self, DecodeError> {
-        Self::from_vec(base64_decode(message)?)
+        Self::from_vec(base64_decode(message)?, true)
     }
 
-    /// Parses `bytes`, keeping them without a copy.
-    fn from_vec(bytes: Vec<u8>) -> Result<Self, DecodeError> {
+    /// Parses `bytes` (of either variant, or of version 1 alone), keeping
+    /// them without a copy.
+    fn from_vec(bytes: Vec<u8>, version_2: bool) -> Result<Self, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::TooShort { min: MIN_LEN, got: 0 })?;
-        let config = SessionConfig::from_message_version(version).ok_or(DecodeError::Version {
-            expected: VERSION,
-            got: version,
-        })?;
+        let config = SessionConfig::from_message_version(version)
+            .filter(|config| version_2 || *config == SessionConfig::version_1())
+            .ok_or(DecodeError::Version {
+                expected: VERSION,
+                got: version,
+            })?;
         let payload_end = bytes
             .len()
             .checked_sub(suffix_len(config))
@@ -279,6 +291,20 @@ mod tests {
         let mut as_v1 = bytes.to_vec();
         as_v1[0] = 3;
         assert!(MegolmMessage::from_bytes(&as_v1).is_err());
+    }
+
+    /// libolm's reader refuses version 4 where `from_bytes` reads it.
+    #[cfg(feature = "libolm-compat")]
+    #[test]
+    fn libolm_reads_version_3_alone() {
+        let v2 = MegolmMessage::encrypt(SessionConfig::version_2(), &keys(), &signer(), 1, b"x");
+        assert!(MegolmMessage::from_bytes(v2.as_bytes()).is_ok());
+        assert_eq!(
+            MegolmMessage::from_libolm_bytes(v2.as_bytes()),
+            Err(DecodeError::Version { expected: 3, got: 4 })
+        );
+        let v1 = MegolmMessage::encrypt(SessionConfig::version_1(), &keys(), &signer(), 1, b"x");
+        assert_eq!(MegolmMessage::from_libolm_bytes(v1.as_bytes()), Ok(v1));
     }
 
     #[test]

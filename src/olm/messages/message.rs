@@ -53,14 +53,30 @@ impl Message {
     /// fields are skipped, as libolm does; keys must be 32 bytes with the top
     /// bit clear and the chain index must fit in 32 bits.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::parse(bytes, true)
+    }
+
+    /// As [`from_bytes`](Self::from_bytes), accepting version 3 only, as
+    /// libolm does: a version 4 (v2) message is a
+    /// [`DecodeError::Version`], found before anything else is read, so
+    /// libolm's drop-in (`capi/`) reports what libolm reports.
+    #[cfg(feature = "libolm-compat")]
+    pub fn from_libolm_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::parse(bytes, false)
+    }
+
+    /// Parses a message of either variant, or of version 1 alone.
+    pub(crate) fn parse(bytes: &[u8], version_2: bool) -> Result<Self, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::TooShort {
             min: 1 + TRUNCATED_MAC_LEN,
             got: 0,
         })?;
-        let config = SessionConfig::from_message_version(version).ok_or(DecodeError::Version {
-            expected: VERSION,
-            got: version,
-        })?;
+        let config = SessionConfig::from_message_version(version)
+            .filter(|config| version_2 || *config == SessionConfig::version_1())
+            .ok_or(DecodeError::Version {
+                expected: VERSION,
+                got: version,
+            })?;
         let body_end = bytes
             .len()
             .checked_sub(config.mac_len())
@@ -324,6 +340,29 @@ mod tests {
             Message::from_bytes(&[4; 32]),
             Err(DecodeError::TooShort { min: 33, got: 32 })
         );
+    }
+
+    /// libolm's reader refuses version 4 where `from_bytes` reads it, with
+    /// the version error libolm gives, before the length.
+    #[cfg(feature = "libolm-compat")]
+    #[test]
+    fn libolm_reads_version_3_alone() {
+        let keys = CipherKeys::derive(b"message key", b"OLM_KEYS");
+        let v2 = Message::encrypt(
+            SessionConfig::version_2(),
+            &keys,
+            Curve25519PublicKey::from_bytes([7; 32]),
+            5,
+            b"hello",
+        );
+        assert!(Message::from_bytes(v2.as_bytes()).is_ok());
+        for bytes in [v2.as_bytes(), &[4]] {
+            assert_eq!(
+                Message::from_libolm_bytes(bytes),
+                Err(DecodeError::Version { expected: 3, got: 4 })
+            );
+        }
+        assert_eq!(Message::from_libolm_bytes(sample().as_bytes()), Ok(sample()));
     }
 
     #[test]

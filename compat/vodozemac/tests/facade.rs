@@ -62,6 +62,30 @@ fn sessions_talk_in_both_configs_and_refuse_the_other() {
             message.version(),
             if config == SessionConfig::version_1() { 3 } else { 4 }
         );
+        // A message of the other variant: vodozemac's error, nothing changed.
+        let other_config = if config == SessionConfig::version_1() {
+            SessionConfig::version_2()
+        } else {
+            SessionConfig::version_1()
+        };
+        let (_, _, mut other, _) = pair(other_config);
+        let OlmMessage::PreKey(foreign) = other.encrypt("elsewhere").unwrap() else {
+            panic!("a pre-key message")
+        };
+        let foreign = OlmMessage::Normal(foreign.message().clone());
+        let (expected, got) = if config == SessionConfig::version_1() {
+            (8, 32)
+        } else {
+            (32, 8)
+        };
+        assert!(matches!(
+            bob.decrypt(&foreign),
+            Err(vodozemac::olm::DecryptionError::InvalidMACLength(e, g)) if (e, g) == (expected, got)
+        ));
+        let OlmMessage::Normal(again) = alice.encrypt("still").unwrap() else {
+            panic!("a normal message")
+        };
+        assert_eq!(bob.decrypt(&OlmMessage::Normal(again)).unwrap(), b"still");
     }
     let alice = Account::new();
     let mut bob = Account::new();

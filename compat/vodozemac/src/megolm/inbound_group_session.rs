@@ -60,6 +60,7 @@ impl From<::olm::megolm::DecryptionError> for DecryptionError {
             E::Signature => Self::Signature(SignatureError::Signature(InvalidSignature)),
             E::InvalidPadding => Self::InvalidPadding(UnpadError),
             E::UnknownMessageIndex(first, got) => Self::UnknownMessageIndex(first, got),
+            E::InvalidMacLength { expected, got } => Self::InvalidMACLength(expected, got),
             _ => Self::InvalidMAC(MacError),
         }
     }

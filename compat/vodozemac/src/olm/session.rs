@@ -59,6 +59,7 @@ impl From<::olm::olm::DecryptionError> for DecryptionError {
             E::MissingMessageKey(index) => Self::MissingMessageKey(index.into()),
             E::TooBigMessageGap(index, current) => Self::TooBigMessageGap(index.into(), current.into()),
             E::NonContributoryKey => Self::NonContributoryKey,
+            E::InvalidMacLength { expected, got } => Self::InvalidMACLength(expected, got),
             _ => Self::InvalidMAC(MacError),
         }
     }

@@ -14,6 +14,7 @@
 
 mod errors;
 mod pickle;
+mod session_config;
 mod types;
 
 pub mod ecies;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{DecodeError, Ed25519Signature, base64_decode, olm::message_conversions};
+use crate::{DecodeError, Ed25519Signature, olm::message_conversions};
 
 /// An encrypted Megolm message.
 #[derive(Clone, PartialEq, Eq)]
@@ -32,21 +32,6 @@ impl MegolmMessage {
     /// Try to decode the given byte slice as a [`MegolmMessage`].
     pub fn from_bytes(message: &[u8]) -> Result<Self, DecodeError> {
         Ok(Self::from_olm(::olm::megolm::MegolmMessage::from_bytes(message)?))
-    }
-
-    /// Encode the [`MegolmMessage`] as an array of bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Try to decode the given string as a [`MegolmMessage`].
-    pub fn from_base64(message: &str) -> Result<Self, DecodeError> {
-        Self::from_bytes(&base64_decode(message)?)
-    }
-
-    /// Encode the [`MegolmMessage`] as a string.
-    pub fn to_base64(&self) -> String {
-        self.0.to_base64()
     }
 
     pub(crate) fn from_olm(message: ::olm::megolm::MegolmMessage) -> Self {

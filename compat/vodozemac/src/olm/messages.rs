@@ -9,11 +9,28 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::SessionKeys;
 use crate::{Curve25519PublicKey, DecodeError, base64_decode, base64_encode};
 
-/// Implements vodozemac's string conversions and serde form (unpadded
-/// base64) for a message type with `from_bytes`, `from_base64` and
-/// `to_base64`.
+/// Implements vodozemac's byte and string conversions and serde form
+/// (unpadded base64) for a message type: a newtype of `olm`'s message with
+/// its own `from_bytes`.
 macro_rules! message_conversions {
     ($message:ident) => {
+        impl $message {
+            #[doc = concat!("Encode the [`", stringify!($message), "`] as an array of bytes.")]
+            pub fn to_bytes(&self) -> Vec<u8> {
+                self.0.to_bytes()
+            }
+
+            #[doc = concat!("Try to decode the given string as a [`", stringify!($message), "`].")]
+            pub fn from_base64(message: &str) -> Result<Self, DecodeError> {
+                Self::from_bytes(&$crate::base64_decode(message)?)
+            }
+
+            #[doc = concat!("Encode the [`", stringify!($message), "`] as a string.")]
+            pub fn to_base64(&self) -> String {
+                self.0.to_base64()
+            }
+        }
+
         impl TryFrom<&str> for $message {
             type Error = DecodeError;
 
@@ -85,21 +102,6 @@ impl Message {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         Ok(Self(::olm::olm::Message::from_bytes(bytes)?))
     }
-
-    /// Encode the `Message` as an array of bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Try to decode the given string as a Olm [`Message`].
-    pub fn from_base64(message: &str) -> Result<Self, DecodeError> {
-        Self::from_bytes(&base64_decode(message)?)
-    }
-
-    /// Encode the [`Message`] as a string.
-    pub fn to_base64(&self) -> String {
-        self.0.to_base64()
-    }
 }
 
 message_conversions!(Message);
@@ -159,21 +161,6 @@ impl PreKeyMessage {
     /// Try to decode the given byte slice as a Olm [`PreKeyMessage`].
     pub fn from_bytes(message: &[u8]) -> Result<Self, DecodeError> {
         Ok(Self::from_olm(::olm::olm::PreKeyMessage::from_bytes(message)?))
-    }
-
-    /// Encode the [`PreKeyMessage`] as an array of bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
-    }
-
-    /// Try to decode the given string as a Olm [`PreKeyMessage`].
-    pub fn from_base64(message: &str) -> Result<Self, DecodeError> {
-        Self::from_bytes(&base64_decode(message)?)
-    }
-
-    /// Encode the [`PreKeyMessage`] as a string.
-    pub fn to_base64(&self) -> String {
-        self.0.to_base64()
     }
 }
 

@@ -249,7 +249,7 @@ fn debug_output_is_pinned() {
         ("Base64DecodeError", format!("{:?}", base64_decode("!").unwrap_err())),
         (
             "DecodeError",
-            format!("{:?}", MegolmMessage::from_bytes(&[4]).unwrap_err()),
+            format!("{:?}", MegolmMessage::from_bytes(&[5]).unwrap_err()),
         ),
         (
             "DecodeError::MissingField",

@@ -1,5 +1,7 @@
 //! Megolm against vodozemac: session keys, exports and messages cross in both
-//! directions, read in order, out of order and at far indices.
+//! directions, read in order, out of order and at far indices; Megolm
+//! version 2 (vodozemac's `experimental-session-config`) both ways, byte for
+//! byte, and each variant's messages refused by the other's sessions.
 //!
 //! vodozemac cannot make an outbound session at a chosen index except from a
 //! libolm pickle, so the far-index and near-wrap senders below are vodozemac
@@ -60,15 +62,29 @@ fn shuffled(n: usize) -> Vec<usize> {
     order
 }
 
+/// Both variants, ours and vodozemac's.
+fn configs() -> [(SessionConfig, vz::SessionConfig); 2] {
+    [
+        (SessionConfig::version_1(), vz::SessionConfig::version_1()),
+        (SessionConfig::version_2(), vz::SessionConfig::version_2()),
+    ]
+}
+
 #[test]
 fn our_messages_decrypt_in_vodozemac() {
-    let mut ours = GroupSession::new(config());
+    for (config, vz_config) in configs() {
+        our_messages_in_vodozemac(config, vz_config);
+    }
+}
+
+fn our_messages_in_vodozemac(config: SessionConfig, vz_config: vz::SessionConfig) {
+    let mut ours = GroupSession::new(config);
     let key = ours.session_key();
     let messages: Vec<_> = (0..30).map(|i| ours.encrypt(plaintext(i))).collect();
     let late_key = ours.session_key();
     let late: Vec<_> = (30..35).map(|i| ours.encrypt(plaintext(i))).collect();
 
-    let mut in_order = vz::InboundGroupSession::new(&key_to_vz(&key), vz_config());
+    let mut in_order = vz::InboundGroupSession::new(&key_to_vz(&key), vz_config);
     assert_eq!(in_order.session_id(), ours.session_id());
     for (i, message) in messages.iter().chain(&late).enumerate() {
         let decrypted = in_order.decrypt(&to_vz(message)).unwrap();
@@ -76,7 +92,7 @@ fn our_messages_decrypt_in_vodozemac() {
         assert_eq!(decrypted.message_index, i as u32);
     }
 
-    let mut out_of_order = vz::InboundGroupSession::new(&key_to_vz(&key), vz_config());
+    let mut out_of_order = vz::InboundGroupSession::new(&key_to_vz(&key), vz_config);
     for i in shuffled(messages.len()) {
         assert_eq!(
             out_of_order.decrypt(&to_vz(&messages[i])).unwrap().plaintext,
@@ -85,7 +101,7 @@ fn our_messages_decrypt_in_vodozemac() {
     }
 
     // A member who joined at index 30 reads from there on only.
-    let mut joiner = vz::InboundGroupSession::new(&key_to_vz(&late_key), vz_config());
+    let mut joiner = vz::InboundGroupSession::new(&key_to_vz(&late_key), vz_config);
     assert_eq!(joiner.first_known_index(), 30);
     for (i, message) in late.iter().enumerate().rev() {
         assert_eq!(joiner.decrypt(&to_vz(message)).unwrap().plaintext, plaintext(30 + i));
@@ -98,12 +114,18 @@ fn our_messages_decrypt_in_vodozemac() {
 
 #[test]
 fn vodozemac_messages_decrypt_here() {
-    let mut theirs = vz::GroupSession::new(vz_config());
+    for (config, vz_config) in configs() {
+        vodozemac_messages_here(config, vz_config);
+    }
+}
+
+fn vodozemac_messages_here(config: SessionConfig, vz_config: vz::SessionConfig) {
+    let mut theirs = vz::GroupSession::new(vz_config);
     let key = SessionKey::from_base64(&theirs.session_key().to_base64()).unwrap();
-    let mut their_reader = vz::InboundGroupSession::new(&theirs.session_key(), vz_config());
+    let mut their_reader = vz::InboundGroupSession::new(&theirs.session_key(), vz_config);
     let messages: Vec<_> = (0..30).map(|i| from_vz(&theirs.encrypt(plaintext(i)))).collect();
 
-    let mut in_order = InboundGroupSession::new(&key, config());
+    let mut in_order = InboundGroupSession::new(&key, config);
     assert_eq!(in_order.session_id(), theirs.session_id());
     assert!(in_order.is_verified());
     for (i, message) in messages.iter().enumerate() {
@@ -112,14 +134,14 @@ fn vodozemac_messages_decrypt_here() {
         assert_eq!(decrypted.message_index, i as u32);
     }
 
-    let mut out_of_order = InboundGroupSession::new(&key, config());
+    let mut out_of_order = InboundGroupSession::new(&key, config);
     for i in shuffled(messages.len()) {
         assert_eq!(out_of_order.decrypt(&messages[i]).unwrap().plaintext, plaintext(i));
     }
 
     // Our session started at their reader's export.
     let their_export = their_reader.export_at(7).unwrap();
-    let mut from_their_export = InboundGroupSession::import(&export_from_vz(&their_export), config());
+    let mut from_their_export = InboundGroupSession::import(&export_from_vz(&their_export), config);
     assert!(!from_their_export.is_verified());
     assert_eq!(from_their_export.decrypt(&messages[7]).unwrap().plaintext, plaintext(7));
     assert_eq!(
@@ -337,4 +359,80 @@ fn exports_across_the_wrap_are_ours_alone() {
     // The export past the wrap leads back to the same session.
     let imported = InboundGroupSession::import(&past, config());
     assert_eq!(ours.compare(&imported), olm::megolm::SessionOrdering::Better);
+}
+
+/// The same session state on both sides (ours read from vodozemac's
+/// pickle) gives the same messages, byte for byte, in both variants.
+#[cfg(feature = "vodozemac-compat")]
+#[test]
+fn messages_are_vodozemacs_byte_for_byte() {
+    const KEY: [u8; 32] = [3; 32];
+    for (config, vz_config) in configs() {
+        let mut theirs = vz::GroupSession::new(vz_config);
+        theirs.encrypt("before");
+        let mut ours = GroupSession::from_vodozemac_pickle(&theirs.pickle().encrypt(&KEY), &KEY).unwrap();
+        assert_eq!(ours.session_config(), config);
+        for i in 0..20 {
+            let mine = ours.encrypt(plaintext(i));
+            assert_eq!(
+                mine.as_bytes(),
+                theirs.encrypt(plaintext(i)).to_bytes(),
+                "v{} message {i}",
+                config.version()
+            );
+            assert_eq!(mine.version(), config.version() + 2);
+            assert_eq!(mine.mac().len(), if config.version() == 2 { 32 } else { 8 });
+        }
+        // vodozemac 0.11.1: an empty plaintext gives 93 bytes in v1, 117 in v2.
+        let empty = ours.encrypt([]);
+        assert_eq!(empty.as_bytes().len(), if config.version() == 2 { 117 } else { 93 });
+        assert_eq!(empty.as_bytes(), theirs.encrypt([]).to_bytes());
+    }
+}
+
+/// A message of one variant given to a session of the other: both
+/// implementations refuse it by the MAC's length, after the signature and
+/// the index, and our session is unchanged.
+#[test]
+fn messages_of_the_other_variant_fail_by_their_mac_length() {
+    for ((config, vz_config), (other, vz_other)) in configs().into_iter().zip(configs().into_iter().rev()) {
+        let (ours, theirs) = if config.version() == 1 { (8, 32) } else { (32, 8) };
+        let mut sender = GroupSession::new(other);
+        let key = sender.session_key();
+        let wrong = sender.encrypt("of the other variant");
+        let mut reader = InboundGroupSession::new(&key, config);
+        let pickle = reader.pickle(&[1; 32]);
+        assert_eq!(
+            reader.decrypt(&wrong),
+            Err(DecryptionError::InvalidMacLength {
+                expected: ours,
+                got: theirs
+            })
+        );
+        let mut vz_reader = vz::InboundGroupSession::new(&key_to_vz(&key), vz_config);
+        assert!(matches!(
+            vz_reader.decrypt(&to_vz(&wrong)),
+            Err(vz::DecryptionError::InvalidMACLength(e, g)) if (e, g) == (ours, theirs)
+        ));
+        // The index and signature checks come first, as in vodozemac.
+        let mut late = InboundGroupSession::new(&sender.session_key(), config);
+        assert_eq!(late.decrypt(&wrong), Err(DecryptionError::UnknownMessageIndex(1, 0)));
+        // Unchanged, and a reader of the right variant takes the message.
+        let reloaded = InboundGroupSession::from_pickle(&reader.pickle(&[1; 32]), &[1; 32]).unwrap();
+        assert_eq!(reloaded.first_known_index(), 0);
+        assert!(
+            InboundGroupSession::from_pickle(&pickle, &[1; 32])
+                .unwrap()
+                .connected(&reader)
+        );
+        let mut right = InboundGroupSession::new(&key, other);
+        assert_eq!(right.decrypt(&wrong).unwrap().plaintext, b"of the other variant");
+        let mut vz_right = vz::InboundGroupSession::new(&key_to_vz(&key), vz_other);
+        assert_eq!(
+            vz_right.decrypt(&to_vz(&wrong)).unwrap().plaintext,
+            b"of the other variant"
+        );
+        // Sessions of different variants are never the same session.
+        assert!(!right.connected(&reader));
+    }
 }

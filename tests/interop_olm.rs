@@ -7,14 +7,17 @@
 //! transitions, many ratchet steps, long one-sided runs, out-of-order delivery
 //! inside the skipped-key window, fallback-key sessions, empty and large
 //! plaintexts, the receiving-chain, skipped-key and gap limits, and the wire
-//! framing compared field by field with vodozemac's.
+//! framing compared field by field with vodozemac's. Olm version 2
+//! (vodozemac's `experimental-session-config`) runs in every pairing too:
+//! pre-key and normal messages both ways, the wire framing, mismatched
+//! configurations at session creation and messages of the other variant.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod support;
 
 use support::{
-    Fail, Impl, PAIRS, Pair, Start, Wire, establish, from_vz, outline, permutation, pre_key_layout, rng, send_batch,
-    start, text,
+    Fail, Impl, PAIRS, Pair, Start, Wire, establish, establish_of, from_vz, outline, permutation, pre_key_layout, rng,
+    send_batch, start, start_of, text,
 };
 
 fn label(alice: Impl, bob: Impl) -> String {
@@ -352,11 +355,16 @@ fn wire_format_matches_vodozemac() {
 /// Bob's replies of every size, Alice's normal messages of every size, then
 /// a run of 140 on Bob's next chain, which crosses chain index 128.
 fn transcript(imp: Impl, sizes: &[usize], seed: u64) -> Vec<Wire> {
+    transcript_of(imp, sizes, seed, 1)
+}
+
+/// As [`transcript`], in Olm version `version`.
+fn transcript_of(imp: Impl, sizes: &[usize], seed: u64, version: u8) -> Vec<Wire> {
     let Start {
         alice_device,
         mut bob_device,
         mut alice,
-    } = start(imp, imp, seed, false);
+    } = start_of(imp, imp, seed, false, version);
     let payload = |n: usize| vec![0x55u8; n];
     let mut out: Vec<Wire> = sizes.iter().map(|&n| alice.encrypt(&payload(n))).collect();
 
@@ -638,15 +646,16 @@ fn fallback_key_rotation() {
     }
 }
 
-/// Messages of either implementation parse to the same fields in the other.
+/// Messages of either implementation, in either variant, parse to the same
+/// fields in the other.
 #[test]
 fn messages_parse_identically_in_both() {
-    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+    for ((seed, (a, b)), version) in PAIRS.into_iter().enumerate().flat_map(|p| [(p, 1), (p, 2)]) {
         let Start {
             alice_device,
             mut bob_device,
             mut alice,
-        } = start(a, b, 1900 + seed as u64, false);
+        } = start_of(a, b, 1900 + seed as u64, false, version);
         let pre_key = alice.encrypt(b"pre-key");
         let (mut bob, _) = bob_device.inbound(alice_device.identity_key(), &pre_key).unwrap();
         let normal = bob.encrypt(b"normal");
@@ -668,5 +677,169 @@ fn messages_parse_identically_in_both() {
         assert_eq!(ours.ciphertext(), theirs.ciphertext());
         assert_eq!(ours.to_base64(), theirs.to_base64());
         assert_eq!(ours.version(), theirs.version());
+        assert_eq!(ours.version(), version + 2);
+        assert_eq!(ours.mac().len(), if version == 2 { 32 } else { 8 });
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Olm version 2.
+
+#[test]
+fn version_2_sessions_in_every_pairing() {
+    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+        let Start {
+            alice_device,
+            mut bob_device,
+            mut alice,
+        } = start_of(a, b, 2000 + seed as u64, false, 2);
+        let messages: Vec<Wire> = (0..5).map(|i| alice.encrypt(&text("v2 pre-key", i))).collect();
+        for message in &messages {
+            assert_eq!(message.0, 0, "{}", label(a, b));
+            // The pre-key message stays version 3; the message inside is 4.
+            assert!(
+                outline(message).starts_with("v3 0a:32 12:32 1a:32 22:[v4 0a:32 10="),
+                "{}: {}",
+                label(a, b),
+                outline(message)
+            );
+            assert!(outline(message).ends_with("mac:32]"), "{}", outline(message));
+        }
+        // Created from a later pre-key message; the others arrive after.
+        let (mut bob, plaintext) = bob_device.inbound(alice_device.identity_key(), &messages[2]).unwrap();
+        assert_eq!(plaintext, text("v2 pre-key", 2));
+        assert_eq!(bob.session_id(), alice.session_id());
+        for i in [4, 0, 3, 1] {
+            assert_eq!(
+                bob.decrypt(&messages[i]).unwrap(),
+                text("v2 pre-key", i),
+                "{}",
+                label(a, b)
+            );
+        }
+        assert_eq!(bob.decrypt(&messages[2]), Err(Fail::MissingMessageKey(2)));
+
+        let reply = bob.encrypt(b"reply");
+        assert_eq!(reply.0, 1);
+        assert_eq!(outline(&reply), "v4 0a:32 10=0 22:16 mac:32", "{}", label(a, b));
+        assert_eq!(alice.decrypt(&reply).unwrap(), b"reply");
+        let next = alice.encrypt(b"after reply");
+        assert_eq!(next.0, 1);
+        assert!(outline(&next).starts_with("v4 "), "{}", outline(&next));
+        assert_eq!(bob.decrypt(&next).unwrap(), b"after reply");
+
+        // Ratchet steps, each batch delivered out of order.
+        let mut order_rng = rng(2100 + seed as u64);
+        for round in 0..12 {
+            let count = round % 4 + 1;
+            let order = permutation(count, &mut order_rng);
+            let name = format!("v2 round {round}");
+            if round % 2 == 0 {
+                send_batch(alice.as_mut(), bob.as_mut(), &name, count, &order);
+            } else {
+                send_batch(bob.as_mut(), alice.as_mut(), &name, count, &order);
+            }
+        }
+    }
+}
+
+#[test]
+fn version_2_wire_format_matches_vodozemac() {
+    let sizes: Vec<usize> = (0..=33).chain([1000]).collect();
+    let ours = transcript_of(Impl::Ours, &sizes, 2200, 2);
+    let theirs = transcript_of(Impl::Vodozemac, &sizes, 2201, 2);
+    assert_eq!(ours.len(), theirs.len());
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(o.0, t.0, "message {i}: type");
+        assert_eq!(outline(o), outline(t), "message {i}: framing");
+        assert_eq!(o.1.len(), t.1.len(), "message {i}: length");
+    }
+    // 24 bytes more than v1 (168 and 63) for an empty plaintext.
+    assert_eq!(ours[0].1.len(), 192);
+    assert_eq!(
+        outline(&ours[0]),
+        "v3 0a:32 12:32 1a:32 22:[v4 0a:32 10=0 22:16 mac:32]"
+    );
+    let first_reply = &ours[sizes.len()];
+    assert_eq!(first_reply.1.len(), 87);
+    assert_eq!(outline(first_reply), "v4 0a:32 10=0 22:16 mac:32");
+}
+
+/// A pre-key message of one variant, given to a recipient that expects the
+/// other: both implementations refuse it with the same error, and the
+/// one-time key stays.
+#[test]
+fn mismatched_configs_are_refused_at_session_creation() {
+    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+        for (sent, expected) in [(2, 1), (1, 2)] {
+            let seed = 2300 + 10 * seed as u64 + u64::from(sent);
+            let mut alice_device = a.device_of(seed, sent);
+            let mut bob_device = b.device_of(seed + 1, expected);
+            let key = bob_device.new_one_time_key();
+            let mut alice = alice_device.outbound(bob_device.identity_key(), key);
+            let first = alice.encrypt(b"hello");
+            let stored = bob_device.stored_one_time_key_count();
+            assert_eq!(
+                bob_device.inbound(alice_device.identity_key(), &first).map(|r| r.1),
+                Err(Fail::MismatchedSessionConfig(expected, Some(sent))),
+                "{}: v{sent} sent, v{expected} expected",
+                label(a, b)
+            );
+            assert_eq!(bob_device.stored_one_time_key_count(), stored, "{}", label(a, b));
+        }
+    }
+}
+
+/// `message` (a normal message) relabelled as the other variant: the version
+/// byte swapped and the MAC cut to 8 bytes or padded to 32.
+fn as_other_variant(message: &Wire) -> Wire {
+    let mut bytes = message.1.clone();
+    if bytes[0] == 3 {
+        bytes[0] = 4;
+        bytes.extend_from_slice(&[0xa5; 24]);
+    } else {
+        bytes[0] = 3;
+        bytes.truncate(bytes.len() - 24);
+    }
+    (message.0, bytes)
+}
+
+/// A session refuses a message of the other variant by its MAC's length,
+/// as vodozemac does, and is unchanged: the genuine message decrypts after.
+#[test]
+fn messages_of_the_other_variant_fail_by_their_mac_length() {
+    for (seed, (a, b)) in PAIRS.into_iter().enumerate() {
+        for version in [1, 2] {
+            let Pair { mut alice, mut bob, .. } =
+                establish_of(a, b, 2400 + 2 * seed as u64 + u64::from(version), version);
+            let (ours, theirs) = if version == 1 { (8, 32) } else { (32, 8) };
+            // Next on the chain, then skipped, then on a new chain.
+            let genuine = alice.encrypt(b"genuine");
+            assert_eq!(
+                bob.decrypt(&as_other_variant(&genuine)),
+                Err(Fail::InvalidMacLength(ours, theirs)),
+                "{}: v{version}",
+                label(a, b)
+            );
+            let later = alice.encrypt(b"later");
+            assert_eq!(bob.decrypt(&later).unwrap(), b"later");
+            assert_eq!(
+                bob.decrypt(&as_other_variant(&genuine)),
+                Err(Fail::InvalidMacLength(ours, theirs)),
+                "{}: v{version}, skipped key",
+                label(a, b)
+            );
+            assert_eq!(bob.decrypt(&genuine).unwrap(), b"genuine");
+            let reply = bob.encrypt(b"reply");
+            alice.decrypt(&reply).unwrap();
+            let step = alice.encrypt(b"new chain");
+            assert_eq!(
+                bob.decrypt(&as_other_variant(&step)),
+                Err(Fail::InvalidMacLength(ours, theirs)),
+                "{}: v{version}, new chain",
+                label(a, b)
+            );
+            assert_eq!(bob.decrypt(&step).unwrap(), b"new chain");
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! Malformed Megolm input: every decoder and `decrypt` meet truncated,
 //! bit-flipped, wrong-version and random bytes, and must answer with a typed
-//! error, never a panic, leaving the session as it was.
+//! error, never a panic, leaving the session as it was. Truncations and bit
+//! flips run on messages of both variants (Megolm v2: version 4, 32-byte
+//! MAC); a session given the other variant's messages refuses them by the
+//! MAC's length.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -24,7 +27,12 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let mut outbound = GroupSession::new(config());
+    fixture_of(config())
+}
+
+/// A sender of the variant `config`, its key and four messages.
+fn fixture_of(config: SessionConfig) -> Fixture {
+    let mut outbound = GroupSession::new(config);
     let key = outbound.session_key();
     let plaintexts: Vec<Vec<u8>> = (0..4).map(|i| vec![b'a' + i; 20 * usize::from(i)]).collect();
     let messages = plaintexts.iter().map(|p| outbound.encrypt(p)).collect();
@@ -60,10 +68,21 @@ fn flips(bytes: &[u8]) -> impl Iterator<Item = (usize, Vec<u8>)> + '_ {
     })
 }
 
+/// Both variants.
+fn configs() -> [SessionConfig; 2] {
+    [SessionConfig::version_1(), SessionConfig::version_2()]
+}
+
 #[test]
 fn truncated_messages() {
-    let fixture = fixture();
-    let mut session = InboundGroupSession::new(&fixture.key, config());
+    for config in configs() {
+        truncated_messages_of(config);
+    }
+}
+
+fn truncated_messages_of(config: SessionConfig) {
+    let fixture = fixture_of(config);
+    let mut session = InboundGroupSession::new(&fixture.key, config);
     session.decrypt(&fixture.messages[1]).unwrap();
     let before = snapshot(&session);
     for message in &fixture.messages {
@@ -92,8 +111,14 @@ fn truncated_messages() {
 
 #[test]
 fn every_bit_flip_of_a_message_is_refused() {
-    let fixture = fixture();
-    let mut session = InboundGroupSession::new(&fixture.key, config());
+    for config in configs() {
+        every_bit_flip_of(config);
+    }
+}
+
+fn every_bit_flip_of(config: SessionConfig) {
+    let fixture = fixture_of(config);
+    let mut session = InboundGroupSession::new(&fixture.key, config);
     let before = snapshot(&session);
     for message in &fixture.messages {
         for (bit, flipped) in flips(message.as_bytes()) {
@@ -114,7 +139,7 @@ fn every_bit_flip_of_a_message_is_refused() {
 fn wrong_versions() {
     let fixture = fixture();
     let bytes = fixture.messages[0].to_bytes();
-    for version in (0..=255u8).filter(|&v| v != 3) {
+    for version in (0..=255u8).filter(|&v| v != 3 && v != 4) {
         let mut changed = bytes.clone();
         changed[0] = version;
         assert_eq!(
@@ -125,6 +150,16 @@ fn wrong_versions() {
             })
         );
     }
+    // Relabelled 4 (v2, a 32-byte MAC), the empty message is too short.
+    let mut changed = bytes.clone();
+    changed[0] = 4;
+    assert_eq!(
+        MegolmMessage::from_bytes(&changed),
+        Err(DecodeError::TooShort {
+            min: 1 + 32 + 64,
+            got: bytes.len()
+        })
+    );
 
     let key = fixture.key.to_bytes();
     let export = InboundGroupSession::new(&fixture.key, config())
@@ -411,4 +446,68 @@ proptest! {
 fn fixture_once() -> &'static Fixture {
     static FIXTURE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
     FIXTURE.get_or_init(fixture)
+}
+
+/// A session given messages of the other variant, signed by its own
+/// sender: refused by the MAC's length (the signature and index are fine),
+/// unchanged after. Relabelling a message instead breaks its signature.
+#[test]
+fn messages_of_the_other_variant() {
+    for (config, other) in [
+        (SessionConfig::version_1(), SessionConfig::version_2()),
+        (SessionConfig::version_2(), SessionConfig::version_1()),
+    ] {
+        let fixture = fixture_of(config);
+        // A sender of the other variant.
+        let mut sender = GroupSession::new(other);
+        let key = sender.session_key();
+        let wrong: Vec<MegolmMessage> = (0..3).map(|i| sender.encrypt([i])).collect();
+        let mut session = InboundGroupSession::new(&key, config);
+        let before = snapshot(&session);
+        for message in &wrong {
+            assert_eq!(
+                session.decrypt(message),
+                Err(DecryptionError::InvalidMacLength {
+                    expected: mac_len(config),
+                    got: mac_len(other)
+                })
+            );
+        }
+        let batch = session.decrypt_batch(&wrong);
+        assert!(
+            batch
+                .iter()
+                .all(|r| matches!(r, Err(DecryptionError::InvalidMacLength { .. })))
+        );
+        assert_eq!(snapshot(&session), before);
+        let mut right = InboundGroupSession::new(&key, other);
+        assert_eq!(right.decrypt(&wrong[2]).unwrap().plaintext, [2]);
+
+        // Relabelled, with the MAC cut or padded to the other length: the
+        // signature no longer matches.
+        let mut own = InboundGroupSession::new(&fixture.key, config);
+        let before = snapshot(&own);
+        for message in &fixture.messages {
+            let bytes = message.to_bytes();
+            let (body, signature) = bytes.split_at(bytes.len() - 64);
+            let mut relabelled = body.to_vec();
+            if config == SessionConfig::version_1() {
+                relabelled[0] = 4;
+                relabelled.extend_from_slice(&[0; 24]);
+            } else {
+                relabelled[0] = 3;
+                relabelled.truncate(relabelled.len() - 24);
+            }
+            relabelled.extend_from_slice(signature);
+            let parsed = MegolmMessage::from_bytes(&relabelled).unwrap();
+            assert_eq!(own.decrypt(&parsed), Err(DecryptionError::Signature));
+        }
+        assert_eq!(snapshot(&own), before);
+        still_works(&mut own, &fixture);
+    }
+}
+
+/// The MAC length of each variant, as the errors name it.
+fn mac_len(config: SessionConfig) -> usize {
+    if config.version() == 2 { 32 } else { 8 }
 }

@@ -10,7 +10,10 @@
 //! never saw the bad input; `Account::create_inbound_session` failures
 //! (unknown one-time key, mismatched identity, corrupted inner message,
 //! low-order keys, replays) keeping the one-time key; and the 2000-message
-//! gap and 40 skipped keys, with exact error payloads.
+//! gap and 40 skipped keys, with exact error payloads. Olm version 2: a
+//! pre-key message of the variant the caller does not expect, messages
+//! relabelled as the other variant and MACs cut short, and the barrage on a
+//! v2 session.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod support;
@@ -36,19 +39,24 @@ struct Duo {
 
 /// Alice and Bob after one pre-key message and one reply.
 fn duo(seed: u64) -> Duo {
+    duo_of(seed, SessionConfig::version_1())
+}
+
+/// As [`duo`], in the Olm variant `config`.
+fn duo_of(seed: u64, config: SessionConfig) -> Duo {
     let mut rng = rng(seed);
     let alice_account = Account::new_with_rng(&mut rng);
     let mut bob_account = Account::new_with_rng(&mut rng);
     let otk = bob_account.generate_one_time_keys_with_rng(1, &mut rng).created[0];
     bob_account.mark_keys_as_published();
     let mut alice = alice_account
-        .create_outbound_session_with_rng(SessionConfig::version_1(), bob_account.curve25519_key(), otk, &mut rng)
+        .create_outbound_session_with_rng(config, bob_account.curve25519_key(), otk, &mut rng)
         .unwrap();
     let OlmMessage::PreKey(first) = alice.encrypt_with_rng("first", &mut rng) else {
         panic!("pre-key expected")
     };
     let mut bob = bob_account
-        .create_inbound_session(alice_account.curve25519_key(), &first)
+        .create_inbound_session_with_config(config, alice_account.curve25519_key(), &first)
         .unwrap()
         .session;
     let reply = bob.encrypt_with_rng("reply", &mut rng);
@@ -79,12 +87,17 @@ struct Opening {
 }
 
 fn opening(seed: u64) -> Opening {
+    opening_of(seed, SessionConfig::version_1())
+}
+
+/// As [`opening`], Alice's session in the Olm variant `config`.
+fn opening_of(seed: u64, config: SessionConfig) -> Opening {
     let mut rng = rng(seed);
     let alice_account = Account::new_with_rng(&mut rng);
     let mut bob_account = Account::new_with_rng(&mut rng);
     let otk = bob_account.generate_one_time_keys_with_rng(1, &mut rng).created[0];
     let alice = alice_account
-        .create_outbound_session_with_rng(SessionConfig::version_1(), bob_account.curve25519_key(), otk, &mut rng)
+        .create_outbound_session_with_rng(config, bob_account.curve25519_key(), otk, &mut rng)
         .unwrap();
     let bob_pickle = account_snapshot(&bob_account);
     Opening {
@@ -286,7 +299,7 @@ fn every_bit_flip_decodes_to_an_error_or_to_exactly_the_flipped_fields() {
 fn wrong_versions_are_rejected() {
     let (normal, pre_key) = real_messages();
     let inner = pre_key_layout(&pre_key).message.start;
-    for version in [0u8, 1, 2, 4, 5, 0x83, 255] {
+    for version in [0u8, 1, 2, 5, 0x83, 255] {
         let mut n = normal.clone();
         n[0] = version;
         assert_eq!(
@@ -318,6 +331,18 @@ fn wrong_versions_are_rejected() {
         assert!(Message::from_bytes(&[version]).is_err());
         assert!(PreKeyMessage::from_bytes(&[version]).is_err());
     }
+    // Version 4 (Olm v2) is a normal message's other version, with a 32-byte
+    // MAC: a v1 message relabelled 4 no longer frames. A pre-key message
+    // itself is version 3 in both variants.
+    let mut n = normal.clone();
+    n[0] = 4;
+    assert_eq!(decode_all(&n).0, Err(DecodeError::Truncated));
+    let mut p = pre_key.clone();
+    p[inner] = 4;
+    assert_eq!(decode_all(&p).1, Err(DecodeError::Truncated));
+    let mut p = pre_key.clone();
+    p[0] = 4;
+    assert_eq!(decode_all(&p).1, Err(DecodeError::Version { expected: 3, got: 4 }));
 }
 
 #[test]
@@ -1653,4 +1678,147 @@ fn re_encoded_pre_key_envelopes() {
         assert_eq!(created.plaintext, b"genuine");
         assert_eq!(created.session.session_id(), o.alice.session_id());
     }
+}
+
+// ---------------------------------------------------------------------------
+// Olm version 2.
+
+/// A pre-key message of the variant the caller does not expect creates no
+/// session and keeps the one-time key, whichever way round; the identity
+/// key is checked first, as vodozemac checks it.
+#[test]
+fn mismatched_configs_at_session_creation_keep_the_one_time_key() {
+    let v1 = SessionConfig::version_1();
+    let v2 = SessionConfig::version_2();
+    for (sent, expected) in [(v2, v1), (v1, v2)] {
+        let mut o = opening_of(20 + u64::from(sent.version()), sent);
+        let alice_key = o.alice_account.curve25519_key();
+        let first = o.pre_key("first");
+        assert_eq!(first.message().version(), sent.version() + 2);
+        assert_eq!(
+            first.to_bytes()[0],
+            3,
+            "pre-key messages are version 3 in both variants"
+        );
+        let mismatch = SessionCreationError::MismatchedSessionConfig { expected, got: sent };
+        assert_eq!(
+            o.bob_account
+                .create_inbound_session_with_config(expected, alice_key, &first)
+                .unwrap_err(),
+            mismatch
+        );
+        o.assert_one_time_key_kept();
+        if expected == v1 {
+            // The call without a config expects v1.
+            assert_eq!(
+                o.bob_account.create_inbound_session(alice_key, &first).unwrap_err(),
+                mismatch
+            );
+            o.assert_one_time_key_kept();
+        }
+        let carol = opening(30).alice_account.curve25519_key();
+        assert_eq!(
+            o.bob_account
+                .create_inbound_session_with_config(expected, carol, &first)
+                .unwrap_err(),
+            SessionCreationError::MismatchedIdentityKey {
+                expected: carol,
+                got: alice_key
+            }
+        );
+        o.assert_one_time_key_kept();
+        // The expected variant creates the session and uses up the key.
+        let created = o
+            .bob_account
+            .create_inbound_session_with_config(sent, alice_key, &first)
+            .unwrap();
+        assert_eq!(created.plaintext, b"first");
+        assert_eq!(created.session.session_config(), sent);
+        assert_eq!(o.bob_account.stored_one_time_key_count(), 0);
+    }
+}
+
+/// A v2 normal message with its MAC cut, or relabelled as v1 with its MAC
+/// cut to 8 bytes, and a v1 message relabelled as v2 with its MAC padded:
+/// each fails to decode or to decrypt, with a typed error, and the session
+/// is unchanged.
+#[test]
+fn truncated_and_relabelled_macs() {
+    let mut d = duo_of(40, SessionConfig::version_2());
+    let genuine = d.alice_sends("genuine");
+    let bytes = normal_bytes(&genuine);
+    assert_eq!(bytes[0], 4);
+    let before = snapshot(&d.bob);
+    // Every cut of the 32-byte MAC, still labelled 4: the last bytes of the
+    // ciphertext are then read as MAC and the framing breaks.
+    for cut in 1..=32 {
+        let result = Message::from_bytes(&bytes[..bytes.len() - cut]);
+        assert!(result.is_err(), "{cut}: {result:?}");
+    }
+    // Labelled 3 with the MAC cut to its first 8 bytes: a well-formed v1
+    // message, which the v2 session refuses by its MAC's length.
+    let mut as_v1 = bytes[..bytes.len() - 24].to_vec();
+    as_v1[0] = 3;
+    let as_v1 = OlmMessage::from_parts(1, &as_v1).unwrap();
+    assert_eq!(
+        d.bob.decrypt(&as_v1),
+        Err(DecryptionError::InvalidMacLength { expected: 32, got: 8 })
+    );
+    assert_eq!(snapshot(&d.bob), before);
+    // The 32-byte MAC with any one bit flipped.
+    for bit in 0..32 * 8 {
+        let flipped = flip(&bytes, (bytes.len() - 32) * 8 + bit);
+        let flipped = OlmMessage::from_parts(1, &flipped).unwrap();
+        assert_eq!(d.bob.decrypt(&flipped), Err(DecryptionError::InvalidMac), "bit {bit}");
+    }
+    assert_eq!(snapshot(&d.bob), before);
+    assert_eq!(d.bob.decrypt(&genuine).unwrap(), b"genuine");
+
+    // The other way: a v1 message relabelled 4 with 24 bytes added to its
+    // MAC, given to its v1 session.
+    let mut v1 = duo(41);
+    let genuine = v1.alice_sends("genuine");
+    let mut as_v2 = normal_bytes(&genuine);
+    as_v2[0] = 4;
+    as_v2.extend_from_slice(&[0; 24]);
+    let as_v2 = OlmMessage::from_parts(1, &as_v2).unwrap();
+    let before = snapshot(&v1.bob);
+    assert_eq!(
+        v1.bob.decrypt(&as_v2),
+        Err(DecryptionError::InvalidMacLength { expected: 8, got: 32 })
+    );
+    assert_eq!(snapshot(&v1.bob), before);
+    assert_eq!(v1.bob.decrypt(&genuine).unwrap(), b"genuine");
+}
+
+/// The barrage of `failed_decryptions_leave_the_session_unchanged`, on a
+/// v2 session: every bit flip and truncation of v2 messages (the 32-byte
+/// MACs included), replays, foreign v2 messages and a far-future one.
+#[test]
+fn failed_decryptions_leave_a_version_2_session_unchanged() {
+    let v2 = SessionConfig::version_2();
+    let mut d = duo_of(50, v2);
+    let mut twin = duo_of(50, v2);
+    let mut other = duo_of(51, v2);
+    let foreign: Vec<OlmMessage> = vec![
+        other.alice_sends("foreign 0"),
+        other.bob_sends("foreign 1"),
+        OlmMessage::PreKey(opening_of(52, v2).pre_key("foreign 2")),
+    ];
+    let genuine: Vec<OlmMessage> = (0..2).map(|i| d.alice_sends(&format!("genuine {i}"))).collect();
+    let twin_genuine: Vec<OlmMessage> = (0..2).map(|i| twin.alice_sends(&format!("genuine {i}"))).collect();
+    assert_eq!(genuine, twin_genuine, "the twin is a copy");
+    for i in 2..2005 {
+        twin.alice_sends(&format!("ahead {i}"));
+    }
+    let far_future = twin.alice_sends("far future");
+    barrage(&mut d.bob, &genuine, &far_future, &foreign, "v2 Alice to Bob");
+    let mut twin = duo_of(50, v2);
+    for (i, message) in genuine.iter().enumerate() {
+        twin.alice_sends(&format!("genuine {i}"));
+        assert_eq!(twin.bob.decrypt(message).unwrap(), twin_plain(message));
+    }
+    let (reply, twin_reply) = (d.bob_sends("onwards"), twin.bob_sends("onwards"));
+    assert_eq!(reply, twin_reply, "Bob's state after the barrage equals his twin's");
+    assert_eq!(d.alice.decrypt(&reply).unwrap(), b"onwards");
 }

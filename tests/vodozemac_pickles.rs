@@ -18,6 +18,34 @@ use vodozemac as vz;
 
 const KEY: [u8; 32] = [7; 32];
 
+/// Olm's two variants, ours and vodozemac's.
+fn olm_configs() -> [(olm::olm::SessionConfig, vz::olm::SessionConfig); 2] {
+    [
+        (
+            olm::olm::SessionConfig::version_1(),
+            vz::olm::SessionConfig::version_1(),
+        ),
+        (
+            olm::olm::SessionConfig::version_2(),
+            vz::olm::SessionConfig::version_2(),
+        ),
+    ]
+}
+
+/// Megolm's two variants, ours and vodozemac's.
+fn megolm_configs() -> [(olm::megolm::SessionConfig, vz::megolm::SessionConfig); 2] {
+    [
+        (
+            olm::megolm::SessionConfig::version_1(),
+            vz::megolm::SessionConfig::version_1(),
+        ),
+        (
+            olm::megolm::SessionConfig::version_2(),
+            vz::megolm::SessionConfig::version_2(),
+        ),
+    ]
+}
+
 /// A record one side serialized reads as the other side's type (`R`) and
 /// serializes back to the same bytes, in JSON and in both of rmp-serde's
 /// struct layouts.
@@ -115,6 +143,45 @@ fn account_from_vodozemac_keeps_every_key_and_id() {
 }
 
 #[test]
+fn a_wide_id_account_numbers_keys_as_a_new_vodozemac_account_does() {
+    let mut ours = Account::new_with_wide_key_ids();
+    let mut theirs = vz::olm::Account::new();
+    assert!(ours.uses_wide_key_ids());
+    assert_eq!(ours.one_time_key_capacity(), olm::olm::VODOZEMAC_ONE_TIME_KEY_CAPACITY);
+    let _ = ours.generate_one_time_keys(3);
+    theirs.generate_one_time_keys(3);
+    let _ = ours.generate_fallback_key();
+    theirs.generate_fallback_key();
+    let ids = |keys: Vec<String>| {
+        let mut keys = keys;
+        keys.sort();
+        keys
+    };
+    let our_ids = ids(ours.one_time_keys().keys().map(|id| id.to_base64()).collect());
+    assert_eq!(
+        our_ids,
+        ids(theirs.one_time_keys().keys().map(|id| id.to_base64()).collect())
+    );
+    assert_eq!(our_ids, ["AAAAAAAAAAA", "AAAAAAAAAAE", "AAAAAAAAAAI"]);
+    let our_fallback: Vec<String> = ours.fallback_key().keys().map(|id| id.to_base64()).collect();
+    let their_fallback: Vec<String> = theirs.fallback_key().keys().map(|id| id.to_base64()).collect();
+    assert_eq!(our_fallback, their_fallback);
+    // The scheme survives vodozemac's pickle, and vodozemac reads the ids.
+    let back = vz::olm::Account::from_pickle(
+        vz::olm::AccountPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
+    );
+    assert_eq!(
+        ids(back.one_time_keys().keys().map(|id| id.to_base64()).collect()),
+        our_ids
+    );
+    assert!(
+        Account::from_vodozemac_pickle(&ours.to_vodozemac_pickle(&KEY), &KEY)
+            .unwrap()
+            .uses_wide_key_ids()
+    );
+}
+
+#[test]
 fn account_to_vodozemac_opens_there() {
     let mut ours = Account::new();
     ours.generate_one_time_keys(5);
@@ -149,12 +216,11 @@ fn account_serde_structs_match_vodozemac_bytes() {
 }
 
 /// A conversation with ratchet steps and messages held back across them.
-fn vz_sessions() -> (vz::olm::Session, vz::olm::Session, Vec<vz::olm::OlmMessage>) {
+fn vz_sessions(config: vz::olm::SessionConfig) -> (vz::olm::Session, vz::olm::Session, Vec<vz::olm::OlmMessage>) {
     let alice = vz::olm::Account::new();
     let mut bob = vz::olm::Account::new();
     bob.generate_one_time_keys(1);
     let otk = *bob.one_time_keys().values().next().unwrap();
-    let config = vz::olm::SessionConfig::version_1();
     let mut a = alice
         .create_outbound_session(config, bob.curve25519_key(), otk)
         .unwrap();
@@ -188,7 +254,13 @@ fn to_theirs(message: &OlmMessage) -> vz::olm::OlmMessage {
 
 #[test]
 fn session_from_vodozemac_keeps_talking_both_ways() {
-    let (a, mut b, held) = vz_sessions();
+    for (config, vz_config) in olm_configs() {
+        session_from_vodozemac(config, vz_config);
+    }
+}
+
+fn session_from_vodozemac(config: olm::olm::SessionConfig, vz_config: vz::olm::SessionConfig) {
+    let (mut a, mut b, held) = vz_sessions(vz_config);
     let pickle = a.pickle().encrypt(&KEY);
     let mut ours = Session::from_vodozemac_pickle(&pickle, &KEY).unwrap();
     assert_eq!(
@@ -196,8 +268,13 @@ fn session_from_vodozemac_keeps_talking_both_ways() {
         pickle,
         "same state, vodozemac's exact string"
     );
+    assert_eq!(ours.session_config(), config);
     assert_eq!(ours.session_id(), a.session_id());
     assert_eq!(ours.has_received_message(), a.has_received_message());
+    // The same state on both sides: the same message, byte for byte.
+    let same = ours.encrypt("same");
+    assert_eq!(same.to_parts(), a.encrypt("same").unwrap().to_parts());
+    assert_eq!(b.decrypt(&to_theirs(&same)).unwrap(), b"same");
     // The messages held back across four ratchet steps still open.
     for (step, message) in held.iter().enumerate() {
         assert_eq!(
@@ -221,28 +298,37 @@ fn session_from_vodozemac_keeps_talking_both_ways() {
     let mut again = vz::olm::Session::from_pickle(
         vz::olm::SessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
     );
+    assert_eq!(again.session_config(), vz_config);
+    // Our own format keeps the variant and the rest.
+    let reloaded = Session::from_pickle(&ours.pickle(&KEY), &KEY).unwrap();
+    assert_eq!(reloaded.session_config(), config);
+    assert_eq!(reloaded.to_vodozemac_pickle(&KEY), ours.to_vodozemac_pickle(&KEY));
     let message = again.encrypt("again").unwrap();
     assert_eq!(b.decrypt(&message).unwrap(), b"again");
 }
 
 #[test]
 fn session_to_vodozemac_opens_there() {
+    for (config, vz_config) in olm_configs() {
+        session_to_vodozemac(config, vz_config);
+    }
+}
+
+fn session_to_vodozemac(config: olm::olm::SessionConfig, vz_config: vz::olm::SessionConfig) {
     let alice = Account::new();
     let mut bob = vz::olm::Account::new();
     bob.generate_one_time_keys(1);
     let otk = *bob.one_time_keys().values().next().unwrap();
     let otk = olm::Curve25519PublicKey::from_base64(&otk.to_base64()).unwrap();
     let bob_key = olm::Curve25519PublicKey::from_base64(&bob.curve25519_key().to_base64()).unwrap();
-    let mut ours = alice
-        .create_outbound_session(olm::olm::SessionConfig::version_1(), bob_key, otk)
-        .unwrap();
+    let mut ours = alice.create_outbound_session(config, bob_key, otk).unwrap();
     let first = ours.encrypt("hi");
     let vz::olm::OlmMessage::PreKey(first) = to_theirs(&first) else {
         unreachable!()
     };
     let alice_key = vz::Curve25519PublicKey::from_base64(&alice.curve25519_key().to_base64()).unwrap();
     let mut b = bob
-        .create_inbound_session(vz::olm::SessionConfig::version_1(), alice_key, &first)
+        .create_inbound_session(vz_config, alice_key, &first)
         .unwrap()
         .session;
     let skipped = b.encrypt("skipped").unwrap();
@@ -250,6 +336,7 @@ fn session_to_vodozemac_opens_there() {
     let pickle = ours.to_vodozemac_pickle(&KEY);
     let mut theirs = vz::olm::Session::from_pickle(vz::olm::SessionPickle::from_encrypted(&pickle, &KEY).unwrap());
     assert_eq!(theirs.pickle().encrypt(&KEY), pickle);
+    assert_eq!(theirs.session_config(), vz_config);
     assert_eq!(theirs.decrypt(&skipped).unwrap(), b"skipped");
     let m = theirs.encrypt("from vodozemac").unwrap();
     assert_eq!(b.decrypt(&m).unwrap(), b"from vodozemac");
@@ -257,26 +344,40 @@ fn session_to_vodozemac_opens_there() {
 
 #[test]
 fn session_serde_structs_match_vodozemac_bytes() {
-    let (a, b, _) = vz_sessions();
-    same_bytes_back::<_, SessionPickle>(&a.pickle());
-    same_bytes_back::<_, SessionPickle>(&b.pickle());
+    for (_, vz_config) in olm_configs() {
+        let (a, b, _) = vz_sessions(vz_config);
+        same_bytes_back::<_, SessionPickle>(&a.pickle());
+        same_bytes_back::<_, SessionPickle>(&b.pickle());
+    }
 }
 
 #[test]
 fn group_sessions_both_ways() {
-    let mut theirs = vz::megolm::GroupSession::new(vz::megolm::SessionConfig::version_1());
+    for (config, vz_config) in megolm_configs() {
+        group_sessions(config, vz_config);
+    }
+}
+
+fn group_sessions(config: olm::megolm::SessionConfig, vz_config: vz::megolm::SessionConfig) {
+    let mut theirs = vz::megolm::GroupSession::new(vz_config);
     theirs.encrypt("one");
     let pickle = theirs.pickle().encrypt(&KEY);
     let mut ours = GroupSession::from_vodozemac_pickle(&pickle, &KEY).unwrap();
     assert_eq!(ours.to_vodozemac_pickle(&KEY), pickle);
+    assert_eq!(ours.session_config(), config);
+    assert_eq!(
+        GroupSession::from_pickle(&ours.pickle(&KEY), &KEY)
+            .unwrap()
+            .session_config(),
+        config
+    );
     assert_eq!(ours.session_id(), theirs.session_id());
     assert_eq!(ours.message_index(), theirs.message_index());
     assert_eq!(
         ours.session_key().to_base64().as_str(),
         theirs.session_key().to_base64()
     );
-    let mut reader =
-        vz::megolm::InboundGroupSession::new(&theirs.session_key(), vz::megolm::SessionConfig::version_1());
+    let mut reader = vz::megolm::InboundGroupSession::new(&theirs.session_key(), vz_config);
     let message = ours.encrypt("two");
     let message = vz::megolm::MegolmMessage::from_base64(&message.to_base64()).unwrap();
     assert_eq!(reader.decrypt(&message).unwrap().plaintext, b"two");
@@ -284,14 +385,20 @@ fn group_sessions_both_ways() {
         vz::megolm::GroupSessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
     );
     assert_eq!(back.message_index(), 2);
+    assert_eq!(back.session_config(), vz_config);
     same_bytes_back::<_, GroupSessionPickle>(&theirs.pickle());
 }
 
 #[test]
 fn inbound_group_sessions_both_ways() {
-    let mut sender = vz::megolm::GroupSession::new(vz::megolm::SessionConfig::version_1());
+    for (ours, theirs) in megolm_configs() {
+        inbound_group_sessions(ours, theirs);
+    }
+}
+
+fn inbound_group_sessions(our_config: olm::megolm::SessionConfig, config: vz::megolm::SessionConfig) {
+    let mut sender = vz::megolm::GroupSession::new(config);
     let early = sender.encrypt("early");
-    let config = vz::megolm::SessionConfig::version_1();
     for (theirs, verified) in [
         (
             vz::megolm::InboundGroupSession::new(&sender.session_key(), config),
@@ -314,16 +421,19 @@ fn inbound_group_sessions_both_ways() {
         assert_eq!(ours.session_id(), theirs.session_id());
         assert_eq!(ours.first_known_index(), theirs.first_known_index());
         assert_eq!(ours.is_verified(), verified);
+        assert_eq!(ours.session_config(), our_config);
         let late = sender.encrypt("late");
         let late = olm::megolm::MegolmMessage::from_base64(&late.to_base64()).unwrap();
         assert_eq!(ours.decrypt(&late).unwrap().plaintext, b"late");
         let early = olm::megolm::MegolmMessage::from_base64(&early.to_base64()).unwrap();
         assert!(ours.decrypt(&early).is_err(), "before the first known index");
         same_bytes_back::<_, InboundGroupSessionPickle>(&theirs.pickle());
-        let back = vz::megolm::InboundGroupSession::from_pickle(
+        let mut back = vz::megolm::InboundGroupSession::from_pickle(
             vz::megolm::InboundGroupSessionPickle::from_encrypted(&ours.to_vodozemac_pickle(&KEY), &KEY).unwrap(),
         );
         assert_eq!(back.first_known_index(), theirs.first_known_index());
+        // vodozemac shows the variant only by the messages it takes.
+        assert_eq!(back.decrypt(&sender.encrypt("back")).unwrap().plaintext, b"back");
     }
 }
 
@@ -363,6 +473,12 @@ fn inconsistent_account_state_is_refused() {
 
 #[test]
 fn our_serde_structs_read_in_vodozemac() {
+    for ((olm_config, _), (megolm_config, _)) in olm_configs().into_iter().zip(megolm_configs()) {
+        our_serde_structs(olm_config, megolm_config);
+    }
+}
+
+fn our_serde_structs(olm_config: olm::olm::SessionConfig, megolm_config: olm::megolm::SessionConfig) {
     let mut account = Account::new();
     account.generate_one_time_keys(3);
     account.mark_keys_as_published();
@@ -376,13 +492,13 @@ fn our_serde_structs_read_in_vodozemac() {
     bob.generate_one_time_keys(1);
     let otk = *bob.one_time_keys().values().next().unwrap();
     let mut alice_session = account
-        .create_outbound_session(olm::olm::SessionConfig::version_1(), bob.curve25519_key(), otk)
+        .create_outbound_session(olm_config, bob.curve25519_key(), otk)
         .unwrap();
     let OlmMessage::PreKey(first) = alice_session.encrypt("hi") else {
         unreachable!()
     };
     let mut bob_session = bob
-        .create_inbound_session(account.curve25519_key(), &first)
+        .create_inbound_session_with_config(olm_config, account.curve25519_key(), &first)
         .unwrap()
         .session;
     let _held = bob_session.encrypt("held");
@@ -391,10 +507,10 @@ fn our_serde_structs_read_in_vodozemac() {
         theirs_read_ours::<_, vz::olm::SessionPickle>(&SessionPickle::from(session));
     }
 
-    let mut group = GroupSession::new(olm::megolm::SessionConfig::version_1());
+    let mut group = GroupSession::new(megolm_config);
     group.encrypt("x");
     theirs_read_ours::<_, vz::megolm::GroupSessionPickle>(&GroupSessionPickle::from(&group));
-    let inbound = InboundGroupSession::new(&group.session_key(), olm::megolm::SessionConfig::version_1());
+    let inbound = InboundGroupSession::new(&group.session_key(), megolm_config);
     theirs_read_ours::<_, vz::megolm::InboundGroupSessionPickle>(&InboundGroupSessionPickle::from(&inbound));
 }
 

@@ -407,7 +407,7 @@ pub unsafe extern "C" fn olm_import_inbound_group_session(
 /// Parses a base64 Megolm message.
 fn parse(message: &[u8]) -> Result<MegolmMessage, OlmErrorCode> {
     let bytes = encoding::decode_message(message)?;
-    MegolmMessage::from_bytes(&bytes).map_err(|error| match error {
+    MegolmMessage::from_libolm_bytes(&bytes).map_err(|error| match error {
         DecodeError::Version { .. } => OlmErrorCode::BadMessageVersion,
         _ => OlmErrorCode::BadMessageFormat,
     })

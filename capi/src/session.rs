@@ -213,7 +213,7 @@ pub unsafe extern "C" fn olm_create_outbound_session(
 
 /// Parses a base64 pre-key message.
 fn pre_key_message(message: &[u8]) -> Result<PreKeyMessage, OlmErrorCode> {
-    PreKeyMessage::from_bytes(&encoding::decode_message(message)?).map_err(decode_error)
+    PreKeyMessage::from_libolm_bytes(&encoding::decode_message(message)?).map_err(decode_error)
 }
 
 /// `olm_create_inbound_session` and its `_from` variant.
@@ -357,7 +357,7 @@ fn matches(state: Option<&SessionState>, their_identity_key: Option<In>, message
         None => None,
     };
     let bytes = encoding::decode_message(message.bytes())?;
-    let Ok(message) = PreKeyMessage::from_bytes(&bytes) else {
+    let Ok(message) = PreKeyMessage::from_libolm_bytes(&bytes) else {
         return Ok(0);
     };
     let Some(state) = state else {
@@ -504,7 +504,7 @@ pub unsafe extern "C" fn olm_encrypt(
 /// Parses a base64 message of type `message_type`.
 fn parse(message_type: usize, message: &[u8]) -> Result<OlmMessage, OlmErrorCode> {
     let bytes = encoding::decode_message(message)?;
-    OlmMessage::from_parts(message_type, &bytes).map_err(decode_error)
+    OlmMessage::from_libolm_parts(message_type, &bytes).map_err(decode_error)
 }
 
 /// The ciphertext length of a message, the most its plaintext can be.
@@ -527,14 +527,14 @@ pub unsafe extern "C" fn olm_decrypt_max_plaintext_length(
     let message = unsafe { In::new(message, message_length) };
     call!(SessionKind, session, |_: &mut Object<SessionKind>| {
         let mut bytes = encoding::decode_message(message.bytes())?;
-        let message = match OlmMessage::from_parts(message_type, &bytes) {
+        let message = match OlmMessage::from_libolm_parts(message_type, &bytes) {
             // libolm does not look at the (outer) version here, only for the
             // ciphertext: the version is reported by `olm_decrypt`.
             Err(DecodeError::Version { .. }) => {
                 if let Some(version) = bytes.first_mut() {
                     *version = MESSAGE_VERSION;
                 }
-                OlmMessage::from_parts(message_type, &bytes)
+                OlmMessage::from_libolm_parts(message_type, &bytes)
             }
             parsed => parsed,
         }

@@ -21,11 +21,24 @@ fn unpadded(s: &str) -> bool {
     !s.ends_with('=')
 }
 
+/// The MAC length of a message of version `version` (the first byte): the
+/// whole 32 bytes in version 4 (Olm and Megolm v2), 8 in version 3 (v1).
+fn mac_len(version: u8) -> usize {
+    if version == 4 { 32 } else { 8 }
+}
+
 pub fn olm_message(data: &[u8]) {
+    // The first byte picks the variant: 3 (v1) and 4 (v2) both decode.
     if let Ok(message) = Message::from_bytes(data) {
         assert_eq!(message.as_bytes(), data);
         assert_eq!(message.to_bytes(), data);
-        assert_eq!(message.mac().len(), 8);
+        assert_eq!(message.version(), data[0]);
+        assert_eq!(message.mac().len(), mac_len(data[0]));
+        // libolm's reader takes version 3 alone, and then reads the same.
+        assert_eq!(
+            Message::from_libolm_bytes(data).ok().as_ref(),
+            (data[0] == 3).then_some(&message)
+        );
         assert!(message.ciphertext().len() < data.len());
         let again = Message::from_base64(&message.to_base64()).expect("our own base64 parses");
         assert_eq!(again, message);
@@ -36,7 +49,10 @@ pub fn olm_message(data: &[u8]) {
             assert_eq!(theirs.chain_index(), u64::from(message.chain_index()));
             assert_eq!(theirs.ratchet_key().to_bytes(), message.ratchet_key().to_bytes());
             assert_eq!(theirs.ciphertext(), message.ciphertext());
+            assert_eq!(theirs.version(), message.version());
         }
+    } else {
+        assert!(Message::from_libolm_bytes(data).is_err());
     }
     if let Some(s) = as_str(data)
         && let Ok(message) = Message::from_base64(s)
@@ -54,6 +70,12 @@ pub fn olm_prekey_message(data: &[u8]) {
         assert_eq!(PreKeyMessage::from_base64(&message.to_base64()).as_ref(), Ok(&message));
         assert_eq!(message.session_id(), message.session_keys().session_id());
         assert!(Message::from_bytes(message.message().as_bytes()).is_ok());
+        // libolm's reader takes an inner message of version 3 alone.
+        let inner_v1 = message.message().version() == 3;
+        assert_eq!(
+            PreKeyMessage::from_libolm_bytes(data).ok().as_ref(),
+            inner_v1.then_some(&message)
+        );
         let _ = format!("{message:?}");
         if let Ok(theirs) = vodozemac::olm::PreKeyMessage::from_bytes(data) {
             assert_eq!(theirs.session_id(), message.session_id());
@@ -95,17 +117,26 @@ pub fn olm_message_from_parts(data: &[u8]) {
 }
 
 pub fn megolm_message(data: &[u8]) {
+    // The first byte picks the variant: 3 (v1) and 4 (v2) both decode.
     if let Ok(message) = MegolmMessage::from_bytes(data) {
         assert_eq!(message.as_bytes(), data);
         assert_eq!(message.to_bytes(), data);
-        assert_eq!(message.mac().len(), 8);
+        assert_eq!(message.version(), data[0]);
+        assert_eq!(message.mac().len(), mac_len(data[0]));
+        assert_eq!(
+            MegolmMessage::from_libolm_bytes(data).ok().as_ref(),
+            (data[0] == 3).then_some(&message)
+        );
         assert_eq!(&data[data.len() - 64..], message.signature().as_bytes());
         assert_eq!(MegolmMessage::from_base64(&message.to_base64()).as_ref(), Ok(&message));
         let _ = format!("{message:?}");
         if let Ok(theirs) = vodozemac::megolm::MegolmMessage::from_bytes(data) {
             assert_eq!(theirs.message_index(), message.message_index());
             assert_eq!(theirs.ciphertext(), message.ciphertext());
+            assert_eq!(theirs.mac(), message.mac());
         }
+    } else {
+        assert!(MegolmMessage::from_libolm_bytes(data).is_err());
     }
     if let Some(s) = as_str(data)
         && let Ok(message) = MegolmMessage::from_base64(s)

@@ -5,21 +5,62 @@
 //! Oracles: a message is accepted only if it is, byte for byte where the
 //! protocol authenticates bytes, a genuine message not yet consumed, with its
 //! plaintext; and every refusal leaves the state exactly as it was (compared
-//! through libolm's deterministic pickles).
+//! through libolm's deterministic pickles, or vodozemac's for version 2
+//! sessions, which libolm cannot hold).
+//!
+//! Each target has a fixture in both protocol variants (v1, and v2 with its
+//! version byte 4 and 32-byte MACs); the top bit of the first input byte
+//! picks one, so every mutation also runs against the other variant.
 
 use std::sync::OnceLock;
 
 use olm::{
+    PickleError,
     megolm::{GroupSession, InboundGroupSession, MegolmMessage, SessionConfig as MegolmConfig},
     olm::{Account, OlmMessage, PreKeyMessage, Session, SessionConfig},
 };
 
-use super::support::{FuzzRng, Input, LIBOLM_KEY};
+use super::support::{FuzzRng, Input, LIBOLM_KEY, PICKLE_KEY};
+
+/// A session's state as a deterministic string: libolm's pickle for v1,
+/// vodozemac's (which holds v2) otherwise.
+fn olm_state(session: &Session) -> String {
+    if session.session_config() == SessionConfig::version_1() {
+        session.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string()
+    } else {
+        session.to_vodozemac_pickle(&PICKLE_KEY)
+    }
+}
+
+fn olm_restore(state: &str, config: SessionConfig) -> Result<Session, PickleError> {
+    if config == SessionConfig::version_1() {
+        Session::from_libolm_pickle(state, LIBOLM_KEY)
+    } else {
+        Session::from_vodozemac_pickle(state, &PICKLE_KEY)
+    }
+}
+
+fn megolm_state(session: &InboundGroupSession) -> String {
+    if session.session_config() == MegolmConfig::version_1() {
+        session.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string()
+    } else {
+        session.to_vodozemac_pickle(&PICKLE_KEY)
+    }
+}
+
+fn megolm_restore(state: &str, config: MegolmConfig) -> Result<InboundGroupSession, PickleError> {
+    if config == MegolmConfig::version_1() {
+        InboundGroupSession::from_libolm_pickle(state, LIBOLM_KEY)
+    } else {
+        InboundGroupSession::from_vodozemac_pickle(state, &PICKLE_KEY)
+    }
+}
 
 /// A message on the wire: Matrix type (0 pre-key, 1 normal) and bytes.
 type Wire = (usize, Vec<u8>);
 
 struct OlmFixture {
+    config: SessionConfig,
     bob_account: String,
     bob_session: String,
     alice: [u8; 32],
@@ -32,9 +73,14 @@ struct OlmFixture {
     carol_first: (Wire, Vec<u8>),
 }
 
-fn olm_fixture() -> &'static OlmFixture {
-    static FIXTURE: OnceLock<OlmFixture> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
+fn olm_fixture(version_2: bool) -> &'static OlmFixture {
+    static FIXTURES: [OnceLock<OlmFixture>; 2] = [OnceLock::new(), OnceLock::new()];
+    let config = if version_2 {
+        SessionConfig::version_2()
+    } else {
+        SessionConfig::version_1()
+    };
+    FIXTURES[usize::from(version_2)].get_or_init(|| {
         let mut rng = FuzzRng::new(0x0_1d);
         let alice = Account::new_with_rng(&mut rng);
         let carol = Account::new_with_rng(&mut rng);
@@ -43,7 +89,7 @@ fn olm_fixture() -> &'static OlmFixture {
         bob.generate_fallback_key_with_rng(&mut rng);
         bob.mark_keys_as_published();
         let mut to_bob = alice
-            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otks[0], &mut rng)
+            .create_outbound_session_with_rng(config, bob.curve25519_key(), otks[0], &mut rng)
             .expect("honest keys");
         let send = |session: &mut Session, text: &str, rng: &mut FuzzRng| {
             (session.encrypt_with_rng(text, rng).to_parts(), text.as_bytes().to_vec())
@@ -54,7 +100,7 @@ fn olm_fixture() -> &'static OlmFixture {
             unreachable!("a pre-key message")
         };
         let mut bob_session = bob
-            .create_inbound_session(alice.curve25519_key(), &first)
+            .create_inbound_session_with_config(config, alice.curve25519_key(), &first)
             .expect("inbound session")
             .session;
         let reply = bob_session.encrypt_with_rng("reply", &mut rng);
@@ -65,12 +111,13 @@ fn olm_fixture() -> &'static OlmFixture {
         let parse = |wire: &Wire| OlmMessage::from_parts(wire.0, &wire.1).expect("parses");
         bob_session.decrypt(&parse(&n[2].0)).expect("decrypts");
         let mut to_bob_2 = carol
-            .create_outbound_session_with_rng(SessionConfig::version_1(), bob.curve25519_key(), otks[1], &mut rng)
+            .create_outbound_session_with_rng(config, bob.curve25519_key(), otks[1], &mut rng)
             .expect("honest keys");
         let carol_first = send(&mut to_bob_2, "carol", &mut rng);
         OlmFixture {
+            config,
             bob_account: bob.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
-            bob_session: bob_session.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+            bob_session: olm_state(&bob_session),
             alice: alice.curve25519_key().to_bytes(),
             carol: carol.curve25519_key().to_bytes(),
             pending: vec![m0, n[0].clone(), n[1].clone(), n[3].clone()],
@@ -93,9 +140,10 @@ fn inner(wire: &Wire) -> Option<Vec<u8>> {
 /// Olm decryption of arbitrary and mutated messages by a fixed session, and
 /// inbound session creation from them by a fixed account.
 pub fn olm_decrypt(data: &[u8]) {
-    let fixture = olm_fixture();
     let mut input = Input::new(data);
-    let mode = input.u8() % 4;
+    let first = input.u8();
+    let fixture = olm_fixture(first & 0x80 != 0);
+    let mode = first % 4;
     let (wire, to_account): (Wire, bool) = match mode {
         0 => ((1, input.rest().to_vec()), false),
         1 => ((0, input.rest().to_vec()), false),
@@ -129,7 +177,7 @@ pub fn olm_decrypt(data: &[u8]) {
             return;
         };
         for sender in [fixture.carol, fixture.alice] {
-            match account.create_inbound_session(sender.into(), &message) {
+            match account.create_inbound_session_with_config(fixture.config, sender.into(), &message) {
                 Ok(created) => {
                     // Only Carol's genuine message opens a session, and only
                     // with her genuine keys and plaintext.
@@ -149,7 +197,7 @@ pub fn olm_decrypt(data: &[u8]) {
         }
         return;
     }
-    let mut session = Session::from_libolm_pickle(&fixture.bob_session, LIBOLM_KEY).expect("fixture");
+    let mut session = olm_restore(&fixture.bob_session, fixture.config).expect("fixture");
     let Ok(message) = OlmMessage::from_parts(wire.0, &wire.1) else {
         return;
     };
@@ -167,25 +215,31 @@ pub fn olm_decrypt(data: &[u8]) {
             assert_eq!(plaintext, genuine.1);
         }
         Err(_) => assert_eq!(
-            session.to_libolm_pickle(LIBOLM_KEY).map(|p| p.to_string()).as_ref(),
-            Ok(&fixture.bob_session),
+            olm_state(&session),
+            fixture.bob_session,
             "a failed decryption changed the session"
         ),
     }
 }
 
 struct MegolmFixture {
+    config: MegolmConfig,
     inbound: String,
     messages: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-fn megolm_fixture() -> &'static MegolmFixture {
-    static FIXTURE: OnceLock<MegolmFixture> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
+fn megolm_fixture(version_2: bool) -> &'static MegolmFixture {
+    static FIXTURES: [OnceLock<MegolmFixture>; 2] = [OnceLock::new(), OnceLock::new()];
+    let config = if version_2 {
+        MegolmConfig::version_2()
+    } else {
+        MegolmConfig::version_1()
+    };
+    FIXTURES[usize::from(version_2)].get_or_init(|| {
         let mut rng = FuzzRng::new(0x3e_601);
-        let mut outbound = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut rng);
+        let mut outbound = GroupSession::new_with_rng(config, &mut rng);
         outbound.encrypt("before the share");
-        let mut inbound = InboundGroupSession::new(&outbound.session_key(), MegolmConfig::version_1());
+        let mut inbound = InboundGroupSession::new(&outbound.session_key(), config);
         let messages: Vec<(Vec<u8>, Vec<u8>)> = (0..6)
             .map(|i| {
                 let text = format!("room message {i}").into_bytes();
@@ -197,7 +251,8 @@ fn megolm_fixture() -> &'static MegolmFixture {
             .decrypt(&MegolmMessage::from_bytes(&messages[3].0).expect("parses"))
             .expect("decrypts");
         MegolmFixture {
-            inbound: inbound.to_libolm_pickle(LIBOLM_KEY).expect("pickles").to_string(),
+            config,
+            inbound: megolm_state(&inbound),
             messages,
         }
     })
@@ -205,9 +260,10 @@ fn megolm_fixture() -> &'static MegolmFixture {
 
 /// Megolm decryption of arbitrary and mutated messages by a fixed session.
 pub fn megolm_decrypt(data: &[u8]) {
-    let fixture = megolm_fixture();
     let mut input = Input::new(data);
-    let bytes = if input.u8() & 1 == 0 {
+    let first = input.u8();
+    let fixture = megolm_fixture(first & 0x80 != 0);
+    let bytes = if first & 1 == 0 {
         input.rest().to_vec()
     } else {
         let genuine = &fixture.messages[usize::from(input.u8()) % fixture.messages.len()].0;
@@ -221,7 +277,7 @@ pub fn megolm_decrypt(data: &[u8]) {
     let Ok(message) = MegolmMessage::from_bytes(&bytes) else {
         return;
     };
-    let mut session = InboundGroupSession::from_libolm_pickle(&fixture.inbound, LIBOLM_KEY).expect("fixture");
+    let mut session = megolm_restore(&fixture.inbound, fixture.config).expect("fixture");
     match session.decrypt(&message) {
         Ok(decrypted) => {
             let position = fixture
@@ -233,8 +289,8 @@ pub fn megolm_decrypt(data: &[u8]) {
             assert_eq!(decrypted.message_index, position as u32 + 1);
         }
         Err(_) => assert_eq!(
-            session.to_libolm_pickle(LIBOLM_KEY).map(|p| p.to_string()).as_ref(),
-            Ok(&fixture.inbound),
+            megolm_state(&session),
+            fixture.inbound,
             "a failed decryption changed the session"
         ),
     }

@@ -348,6 +348,81 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         add("differential", &format!("script-{n}"), script);
     }
     add("differential", "index-window", vec![0xff, 3, 2, 0, 0, 0, 0, 0, 8, 0]);
+    version_2_seeds(&mut add);
     out.extend(super::qr_login::seeds());
     out
+}
+
+/// Olm and Megolm version 2: messages of each decoder, pickle bodies with
+/// config byte 2, and the decryption targets' v2 fixtures (the top bit of
+/// the first byte), from a stream of their own so that the v1 seeds above
+/// stay as they were.
+fn version_2_seeds(add: &mut impl FnMut(&'static str, &str, Vec<u8>)) {
+    let mut rng = FuzzRng::new(0x5eed2);
+    let alice = Account::new_with_rng(&mut rng);
+    let mut bob = Account::new_with_rng(&mut rng);
+    let otk = bob.generate_one_time_keys_with_rng(1, &mut rng).created[0];
+    let mut to_bob = alice
+        .create_outbound_session_with_rng(SessionConfig::version_2(), bob.curve25519_key(), otk, &mut rng)
+        .expect("session");
+    let OlmMessage::PreKey(pre_key) = to_bob.encrypt_with_rng("Hello, Bob", &mut rng) else {
+        unreachable!("a pre-key message")
+    };
+    let mut to_alice = bob
+        .create_inbound_session_with_config(SessionConfig::version_2(), alice.curve25519_key(), &pre_key)
+        .expect("inbound")
+        .session;
+    let reply = to_alice.encrypt_with_rng("Hi, Alice", &mut rng);
+    to_bob.decrypt(&reply).expect("decrypts");
+    let (kind, bytes) = reply.to_parts();
+    add("olm_message", "v2-reply", bytes.clone());
+    add("olm_message_from_parts", "v2-reply", with_prefix(&[kind as u8], &bytes));
+    add("olm_prekey_message", "v2-bytes", pre_key.to_bytes());
+    add(
+        "olm_message_from_parts",
+        "v2-pre-key",
+        with_prefix(&[0], &pre_key.to_bytes()),
+    );
+
+    let mut group = GroupSession::new_with_rng(MegolmConfig::version_2(), &mut rng);
+    let mut inbound = InboundGroupSession::new(&group.session_key(), MegolmConfig::version_2());
+    let message = group.encrypt("Hello, room");
+    inbound.decrypt(&message).expect("decrypts");
+    add("megolm_message", "v2-bytes", message.to_bytes());
+
+    for (name, kind, pickle) in [
+        (
+            "v2-session",
+            KIND_SESSION,
+            to_bob.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        ),
+        (
+            "v2-group",
+            KIND_GROUP_SESSION,
+            group.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        ),
+        (
+            "v2-inbound",
+            KIND_INBOUND_GROUP_SESSION,
+            inbound.pickle_with_rng(&PICKLE_KEY, &mut rng),
+        ),
+    ] {
+        let body = envelope_open(kind, &PICKLE_KEY, &pickle).expect("opens");
+        add("pickle_body", name, with_prefix(&[kind - 1], &body));
+        add("pickle", name, pickle.as_bytes().to_vec());
+    }
+    add(
+        "vodozemac_pickle",
+        "v2-session",
+        to_bob.to_vodozemac_pickle(&PICKLE_KEY).into_bytes(),
+    );
+
+    for pick in 0..7u8 {
+        add("olm_decrypt", &format!("v2-genuine-{pick}"), vec![0x83, pick, 0, 0, 0]);
+    }
+    add("olm_decrypt", "v2-raw", with_prefix(&[0x80], &reply.to_parts().1));
+    for pick in 0..6u8 {
+        add("megolm_decrypt", &format!("v2-genuine-{pick}"), vec![0x81, pick, 0, 0]);
+    }
+    add("megolm_decrypt", "v2-raw", with_prefix(&[0x80], &message.to_bytes()));
 }

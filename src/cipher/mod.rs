@@ -24,8 +24,12 @@ use crate::ct;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// The length of the truncated MAC carried by Olm and Megolm messages.
+/// The length of the truncated MAC carried by version 1 Olm and Megolm
+/// messages.
 pub(crate) const TRUNCATED_MAC_LEN: usize = 8;
+
+/// The length of the whole HMAC-SHA-256, which version 2 messages carry.
+pub(crate) const MAC_LEN: usize = 32;
 
 const AES_BLOCK: usize = 16;
 

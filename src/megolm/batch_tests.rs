@@ -35,6 +35,7 @@ fn sender() -> GroupSession {
     GroupSession::from_parts(
         ratchet::Ratchet::new(ratchet, 0),
         Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(&rng.random())),
+        config(),
     )
 }
 

@@ -80,6 +80,7 @@ impl GroupSession {
     pub fn encrypt(&mut self, plaintext: impl AsRef<[u8]>) -> MegolmMessage {
         crate::stack::scrubbed(|| {
             let message = MegolmMessage::encrypt(
+                self.config,
                 &self.ratchet.cipher_keys(),
                 &self.signing_key,
                 self.ratchet.index(),
@@ -107,11 +108,11 @@ impl GroupSession {
     }
 
     /// A session from stored parts (pickles, tests).
-    pub(crate) fn from_parts(ratchet: Ratchet, signing_key: Ed25519Keypair) -> Self {
+    pub(crate) fn from_parts(ratchet: Ratchet, signing_key: Ed25519Keypair, config: SessionConfig) -> Self {
         Self {
             ratchet,
             signing_key: signing_key.into_expanded(),
-            config: SessionConfig::version_1(),
+            config,
         }
     }
 }

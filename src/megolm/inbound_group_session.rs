@@ -217,7 +217,7 @@ impl InboundGroupSession {
                 .ok_or(DecryptionError::UnknownMessageIndex(self.first_known_index(), index))?;
             let (start, ahead) = self.start_for(offset);
             let bytes = Self::advanced_copy(start, index);
-            let decrypted = Self::decrypt_at(&bytes, message)?;
+            let decrypted = Self::decrypt_at(self.config, &bytes, message)?;
             if ahead {
                 self.latest.set(&bytes, index);
             }
@@ -293,7 +293,7 @@ impl InboundGroupSession {
                 ratchet::advance_to(&mut work, &mut work_index, index);
                 work_offset = Some(offset);
 
-                *result = Self::decrypt_at(&work, message);
+                *result = Self::decrypt_at(self.config, &work, message);
                 if result.is_ok() && offset > latest_offset {
                     self.latest.set(&work, index);
                 }
@@ -303,8 +303,20 @@ impl InboundGroupSession {
     }
 
     /// The MAC check and decryption of `message` with the ratchet at its
-    /// index.
-    fn decrypt_at(bytes: &[u8; RATCHET_LEN], message: &MegolmMessage) -> Result<DecryptedMessage, DecryptionError> {
+    /// index, in a session of the variant `config`. A message of the other
+    /// variant is refused by its MAC's length, after the signature and the
+    /// index, as vodozemac refuses it.
+    fn decrypt_at(
+        config: SessionConfig,
+        bytes: &[u8; RATCHET_LEN],
+        message: &MegolmMessage,
+    ) -> Result<DecryptedMessage, DecryptionError> {
+        if message.config() != config {
+            return Err(DecryptionError::InvalidMacLength {
+                expected: config.mac_len(),
+                got: message.config().mac_len(),
+            });
+        }
         let keys = ratchet::cipher_keys(bytes);
         let (authenticated, mac) = message.mac_parts();
         keys.verify_truncated_mac(authenticated, mac)

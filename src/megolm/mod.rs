@@ -100,6 +100,19 @@ pub enum DecryptionError {
         "message index {1} is not known to this session, which starts at index {0}; a key exported at or before index {1} is needed"
     )]
     UnknownMessageIndex(u32, u32),
+    /// The message's MAC has another length than the session's variant
+    /// uses: a Megolm v2 message (version byte 4, 32-byte MAC) given to a v1
+    /// session, or the reverse. The session key was shared with another
+    /// [`SessionConfig`] than the sender's.
+    #[error(
+        "the message's MAC is {got} bytes but this session uses {expected}-byte MACs: the message is of another Megolm variant (SessionConfig) than the session"
+    )]
+    InvalidMacLength {
+        /// The MAC length of the session's variant.
+        expected: usize,
+        /// The MAC length of the message's variant.
+        got: usize,
+    },
 }
 
 /// A [`SessionKey`] or [`ExportedSessionKey`] could not be decoded.

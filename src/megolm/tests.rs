@@ -29,6 +29,7 @@ fn session_at(index: u32, fill: u8, seed: u8) -> GroupSession {
     GroupSession::from_parts(
         ratchet,
         Ed25519Keypair::from_seed(Ed25519SecretKey::from_bytes(&[seed; 32])),
+        config(),
     )
 }
 

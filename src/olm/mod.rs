@@ -86,6 +86,19 @@ pub enum DecryptionError {
         "the message's ratchet key is a low-order point, so the key exchange would not be contributory: the message is forged; drop it"
     )]
     NonContributoryKey,
+    /// The message's MAC has another length than the session's variant
+    /// uses: an Olm v2 message (version byte 4, 32-byte MAC) sent to a v1
+    /// session, or the reverse. The two sides disagree on the
+    /// [`SessionConfig`].
+    #[error(
+        "the message's MAC is {got} bytes but this session uses {expected}-byte MACs: the message is of another Olm variant (SessionConfig) than the session; drop it"
+    )]
+    InvalidMacLength {
+        /// The MAC length of the session's variant.
+        expected: usize,
+        /// The MAC length of the message's variant.
+        got: usize,
+    },
 }
 
 /// A session could not be created. The account is unchanged.
@@ -115,6 +128,20 @@ pub enum SessionCreationError {
         "a key of the other side is a low-order point, so the key exchange would not be contributory: refuse that key, it is forged or corrupt"
     )]
     NonContributoryKey,
+    /// The pre-key message's inner message is of another Olm variant than the
+    /// caller expects: version byte 4 (v2) where v1 was expected, or the
+    /// reverse. Nothing was decrypted.
+    #[error(
+        "the pre-key message is of Olm version {}, but version {} was expected: the sender chose another SessionConfig; drop it or retry with that config",
+        got.version(),
+        expected.version()
+    )]
+    MismatchedSessionConfig {
+        /// The variant the caller expects.
+        expected: SessionConfig,
+        /// The variant of the message.
+        got: SessionConfig,
+    },
     /// The message inside the pre-key message did not decrypt.
     #[error("the pre-key message did not decrypt ({0}); no session was created and the one-time key is kept")]
     Decryption(#[from] DecryptionError),

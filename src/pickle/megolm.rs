@@ -35,6 +35,7 @@ const GROUP_LIBOLM_VERSION: u32 = 1;
 const INBOUND_LIBOLM_VERSION: u32 = 2;
 const INBOUND_LIBOLM_VERSION_UNFLAGGED: u32 = 1;
 const CONFIG_V1: u8 = 1;
+const CONFIG_V2: u8 = 2;
 
 fn read_ratchet(r: &mut Reader<'_>, libolm: bool) -> Result<Ratchet, PickleError> {
     let bytes = SecretBox::new(r.array::<RATCHET_LEN>()?);
@@ -54,7 +55,29 @@ fn write_ratchet(w: &mut Writer, ratchet: &Ratchet, libolm: bool) {
 fn read_config(r: &mut Reader<'_>) -> Result<SessionConfig, PickleError> {
     match r.u8()? {
         CONFIG_V1 => Ok(SessionConfig::version_1()),
+        CONFIG_V2 => Ok(SessionConfig::version_2()),
         _ => Err(PickleError::Invalid("unknown session configuration")),
+    }
+}
+
+fn write_config(w: &mut Writer, config: SessionConfig) {
+    w.u8(if config == SessionConfig::version_2() {
+        CONFIG_V2
+    } else {
+        CONFIG_V1
+    });
+}
+
+/// libolm speaks Megolm v1 only: a v2 session written there would come
+/// back as v1 and fail on every message.
+#[cfg(feature = "libolm-compat")]
+fn check_libolm_config(config: SessionConfig) -> Result<(), PickleError> {
+    if config == SessionConfig::version_1() {
+        Ok(())
+    } else {
+        Err(PickleError::Unrepresentable(
+            "libolm has no Megolm version 2; this session uses it",
+        ))
     }
 }
 
@@ -62,24 +85,28 @@ impl OurBody for GroupSession {
     const KIND: Kind = Kind::GroupSession;
 
     fn write(&self, w: &mut Writer) {
-        w.u8(CONFIG_V1);
+        write_config(w, self.session_config());
         write_ratchet(w, self.ratchet(), false);
         checks::write_ed25519(w, self.signing_key_pair(), 0);
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
-        read_config(r)?;
+        let config = read_config(r)?;
         let ratchet = read_ratchet(r, false)?;
         let signing_key = match r.u8()? {
             form @ 0..=1 => checks::read_ed25519(r, Ed25519Form::from_bit(form))?,
             _ => return Err(PickleError::Invalid("unknown Ed25519 key form")),
         };
-        Ok(Self::from_parts(ratchet, signing_key))
+        Ok(Self::from_parts(ratchet, signing_key, config))
     }
 }
 
 #[cfg(feature = "libolm-compat")]
 impl LibolmBody for GroupSession {
+    fn check_libolm(&self) -> Result<(), PickleError> {
+        check_libolm_config(self.session_config())
+    }
+
     fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(GROUP_LIBOLM_VERSION);
         write_ratchet(w, self.ratchet(), true);
@@ -92,7 +119,7 @@ impl LibolmBody for GroupSession {
         r.version(&[GROUP_LIBOLM_VERSION])?;
         let ratchet = read_ratchet(r, true)?;
         let signing_key = checks::read_libolm_ed25519(r)?;
-        Ok(Self::from_parts(ratchet, signing_key))
+        Ok(Self::from_parts(ratchet, signing_key, SessionConfig::version_1()))
     }
 }
 
@@ -100,15 +127,15 @@ pickle_methods!(
     GroupSession,
     "session",
     ours: "The body is the configuration, the ratchet and its index, and the Ed25519 signing key.",
-    to_libolm: "libolm's outbound group session pickle, version 1.",
-    from_libolm: "Version 1. The session keeps libolm's expanded signing key and writes it back unchanged.",
+    to_libolm: "libolm's outbound group session pickle, version 1. A Megolm v2 session is an [`Unrepresentable`](crate::PickleError::Unrepresentable) error: libolm has no v2.",
+    from_libolm: "Version 1. The session keeps libolm's expanded signing key and writes it back unchanged. It is a Megolm v1 session.",
 );
 
 impl OurBody for InboundGroupSession {
     const KIND: Kind = Kind::InboundGroupSession;
 
     fn write(&self, w: &mut Writer) {
-        w.u8(CONFIG_V1);
+        write_config(w, self.session_config());
         write_ratchet(w, self.initial_ratchet(), false);
         w.bytes(self.signing_key().as_bytes());
         w.bool(self.is_verified());
@@ -132,6 +159,10 @@ impl OurBody for InboundGroupSession {
 
 #[cfg(feature = "libolm-compat")]
 impl LibolmBody for InboundGroupSession {
+    fn check_libolm(&self) -> Result<(), PickleError> {
+        check_libolm_config(self.session_config())
+    }
+
     fn write_libolm(&self, w: &mut Writer) {
         w.u32_be(INBOUND_LIBOLM_VERSION);
         write_ratchet(w, self.initial_ratchet(), true);
@@ -158,8 +189,8 @@ pickle_methods!(
     InboundGroupSession,
     "session",
     ours: "The latest-ratchet cache is left out, as vodozemac leaves it out: it only spares work, a second 128-byte ratchet would make the pickle larger than libolm's, and the first decryption after loading rebuilds it with the same one jump from the first known index. Every message decrypts exactly as before.",
-    to_libolm: "libolm's inbound group session pickle, version 2.",
-    from_libolm: "Version 2, or 1, which lacks the verified flag and counts as verified, as in libolm.",
+    to_libolm: "libolm's inbound group session pickle, version 2. A Megolm v2 session is an [`Unrepresentable`](crate::PickleError::Unrepresentable) error: libolm has no v2.",
+    from_libolm: "Version 2, or 1, which lacks the verified flag and counts as verified, as in libolm. It is a Megolm v1 session.",
 );
 
 fn read_signing_key(r: &mut Reader<'_>) -> Result<Ed25519PublicKey, PickleError> {

@@ -34,6 +34,8 @@
 mod account;
 mod checks;
 mod codec;
+#[cfg(test)]
+mod config_tests;
 mod envelope;
 #[cfg(any(feature = "libolm-compat", feature = "vodozemac-compat"))]
 mod libolm;

@@ -35,6 +35,7 @@ use crate::{
 const LIBOLM_VERSION: u32 = 1;
 const LIBOLM_VERSION_WITH_INDEX: u32 = 0x8000_0001;
 const CONFIG_V1: u8 = 1;
+const CONFIG_V2: u8 = 2;
 /// Our format's sending chain: the ratchet secret follows, its public key is
 /// derived on load.
 const SENDING: u64 = 1;
@@ -88,21 +89,32 @@ impl OurBody for Session {
     const KIND: Kind = Kind::Session;
 
     fn write(&self, w: &mut Writer) {
-        w.u8(CONFIG_V1);
+        w.u8(if self.session_config() == SessionConfig::version_2() {
+            CONFIG_V2
+        } else {
+            CONFIG_V1
+        });
         self.write_state(w, Format::Ours);
     }
 
     fn read(r: &mut Reader<'_>) -> Result<Self, PickleError> {
-        if r.u8()? != CONFIG_V1 {
-            return Err(PickleError::Invalid("unknown session configuration"));
-        }
-        Self::read_state(r, Format::Ours)
+        let config = match r.u8()? {
+            CONFIG_V1 => SessionConfig::version_1(),
+            CONFIG_V2 => SessionConfig::version_2(),
+            _ => return Err(PickleError::Invalid("unknown session configuration")),
+        };
+        Self::read_state(r, Format::Ours, config)
     }
 }
 
 #[cfg(feature = "libolm-compat")]
 impl LibolmBody for Session {
     fn check_libolm(&self) -> Result<(), PickleError> {
+        if self.session_config() != SessionConfig::version_1() {
+            return Err(PickleError::Unrepresentable(
+                "libolm has no Olm version 2; this session uses it",
+            ));
+        }
         if self.ratchet().skipped().len() > SkippedKeyLimit::Total.max_keys() {
             return Err(PickleError::Unrepresentable(
                 "libolm keeps at most 40 skipped message keys; this session (from vodozemac) holds more",
@@ -118,7 +130,7 @@ impl LibolmBody for Session {
 
     fn read_libolm(r: &mut Reader<'_>) -> Result<Self, PickleError> {
         let version = r.version(&[LIBOLM_VERSION, LIBOLM_VERSION_WITH_INDEX])?;
-        let session = Self::read_state(r, Format::Libolm)?;
+        let session = Self::read_state(r, Format::Libolm, SessionConfig::version_1())?;
         if version == LIBOLM_VERSION_WITH_INDEX {
             r.u32_be()?;
         }
@@ -130,7 +142,7 @@ pickle_methods!(
     Session,
     "session",
     ours: "Besides libolm's state, the body keeps what vodozemac records (ratchet counts, the sending chain's parent, how skipped keys are limited), so that a session from vodozemac goes back there unchanged.",
-    to_libolm: "Version 1. A session from vodozemac that holds more than libolm's 40 skipped message keys is an [`Unrepresentable`](crate::PickleError::Unrepresentable) error, never a pickle with keys left out.",
+    to_libolm: "Version 1. A session from vodozemac that holds more than libolm's 40 skipped message keys, and an Olm v2 session (libolm has no v2), are an [`Unrepresentable`](crate::PickleError::Unrepresentable) error, never a pickle with state left out.",
     from_libolm: "Version 1 or 0x80000001 (which adds a trailing index that is ignored).",
 );
 
@@ -199,7 +211,7 @@ impl Session {
         }
     }
 
-    fn read_state(r: &mut Reader<'_>, format: Format) -> Result<Self, PickleError> {
+    fn read_state(r: &mut Reader<'_>, format: Format, config: SessionConfig) -> Result<Self, PickleError> {
         let received_message = match format {
             Format::Ours => checks::read_flag(r)?,
             Format::Libolm => r.bool()?,
@@ -277,12 +289,7 @@ impl Session {
             .collect();
         let active = active.map(|(key, chain)| (key, chain, history.parent));
         let ratchet = DoubleRatchet::from_stored(root_key, active, history.steps, receiving, skipped, history.limit)?;
-        Ok(Session::new(
-            SessionConfig::version_1(),
-            session_keys,
-            ratchet,
-            received_message,
-        ))
+        Ok(Session::new(config, session_keys, ratchet, received_message))
     }
 }
 

@@ -164,6 +164,16 @@ impl Curve25519SecretKey {
         Curve25519PublicKey::from_bytes(ct::public_array(PublicKey::from(&*self.0).to_bytes()))
     }
 
+    /// The raw X25519 shared secret with `their_key`, wiped when dropped;
+    /// [`KeyError::NonContributoryKey`] for a low-order key (an all-zero
+    /// secret). For protocols built outside this crate: Olm, Megolm, SAS
+    /// and the rest derive their keys from it internally and never hand it
+    /// out.
+    pub fn shared_secret(&self, their_key: &Curve25519PublicKey) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+        self.diffie_hellman(their_key)
+            .map(|shared| Zeroizing::new(shared.to_bytes()))
+    }
+
     /// X25519 with `their_key`, refusing an all-zero result.
     pub(crate) fn diffie_hellman(&self, their_key: &Curve25519PublicKey) -> Result<SharedSecret, KeyError> {
         let shared = self.0.diffie_hellman(&their_key.as_dalek());
@@ -274,11 +284,10 @@ mod tests {
             alice.public_key().to_base64(),
             "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo"
         );
-        let shared = alice.diffie_hellman(&bob.public_key()).unwrap();
-        assert_eq!(
-            shared.to_bytes(),
-            hex32("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
-        );
+        let expected = hex32("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+        assert_eq!(alice.diffie_hellman(&bob.public_key()).unwrap().to_bytes(), expected);
+        assert_eq!(*alice.shared_secret(&bob.public_key()).unwrap(), expected);
+        assert_eq!(*bob.shared_secret(&alice.public_key()).unwrap(), expected);
     }
 
     #[test]
@@ -306,6 +315,7 @@ mod tests {
             let key = Curve25519PublicKey::from_bytes(bytes);
             assert!(key.is_low_order(), "{key:?}");
             assert!(matches!(secret.diffie_hellman(&key), Err(KeyError::NonContributoryKey)));
+            assert!(matches!(secret.shared_secret(&key), Err(KeyError::NonContributoryKey)));
         }
         let good = Curve25519SecretKey::from_bytes(&[0x43; 32]).public_key();
         assert!(!good.is_low_order());

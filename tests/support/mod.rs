@@ -59,6 +59,12 @@ pub(crate) enum Fail {
     NonContributoryKey,
     MissingOneTimeKey,
     MismatchedIdentityKey,
+    /// The message's MAC length is not the session's variant's: (expected,
+    /// got).
+    InvalidMacLength(usize, usize),
+    /// The pre-key message is of another variant than expected: (expected
+    /// version, the message's version if known).
+    MismatchedSessionConfig(u8, Option<u8>),
     Other(String),
 }
 
@@ -70,6 +76,7 @@ impl From<DecryptionError> for Fail {
             DecryptionError::MissingMessageKey(index) => Self::MissingMessageKey(index.into()),
             DecryptionError::TooBigMessageGap(..) => Self::TooBigMessageGap,
             DecryptionError::NonContributoryKey => Self::NonContributoryKey,
+            DecryptionError::InvalidMacLength { expected, got } => Self::InvalidMacLength(expected, got),
             other => Self::Other(format!("{other:?}")),
         }
     }
@@ -84,6 +91,9 @@ impl From<SessionCreationError> for Fail {
             SessionCreationError::MismatchedIdentityKey { .. } => Self::MismatchedIdentityKey,
             SessionCreationError::NonContributoryKey => Self::NonContributoryKey,
             SessionCreationError::Decryption(e) => e.into(),
+            SessionCreationError::MismatchedSessionConfig { expected, got } => {
+                Self::MismatchedSessionConfig(expected.version(), Some(got.version()))
+            }
             other => Self::Other(format!("{other:?}")),
         }
     }
@@ -94,7 +104,7 @@ impl From<vodozemac::olm::DecryptionError> for Fail {
         use vodozemac::olm::DecryptionError as E;
         match error {
             E::InvalidMAC(_) => Self::InvalidMac,
-            E::InvalidMACLength(..) => Self::Other(format!("{error:?}")),
+            E::InvalidMACLength(expected, got) => Self::InvalidMacLength(expected, got),
             E::InvalidPadding(_) => Self::InvalidPadding,
             E::NonContributoryKey => Self::NonContributoryKey,
             E::MissingMessageKey(index) => Self::MissingMessageKey(index),
@@ -109,7 +119,9 @@ impl From<vodozemac::olm::SessionCreationError> for Fail {
         match error {
             E::MissingOneTimeKey(_) => Self::MissingOneTimeKey,
             E::MismatchedIdentityKey(..) => Self::MismatchedIdentityKey,
-            E::MismatchedSessionConfig { .. } => Self::Other(format!("{error:?}")),
+            E::MismatchedSessionConfig { expected, got } => {
+                Self::MismatchedSessionConfig(expected.version(), got.map(|got| got.version()))
+            }
             E::Decryption(e) => e.into(),
             E::NonContributoryKey => Self::NonContributoryKey,
         }
@@ -149,19 +161,44 @@ pub(crate) enum Impl {
 }
 
 impl Impl {
-    /// A new account. Ours draws all its randomness from `seed`; vodozemac
-    /// cannot be seeded.
+    /// A new account that speaks Olm v1. Ours draws all its randomness from
+    /// `seed`; vodozemac cannot be seeded.
     pub(crate) fn device(self, seed: u64) -> Box<dyn Device> {
+        self.device_of(seed, 1)
+    }
+
+    /// A new account whose sessions, outbound and inbound, are of Olm
+    /// version `version` (1 or 2).
+    pub(crate) fn device_of(self, seed: u64, version: u8) -> Box<dyn Device> {
         match self {
             Self::Ours => {
                 let mut rng = rng(seed);
                 Box::new(OurDevice {
                     account: Account::new_with_rng(&mut rng),
                     rng,
+                    config: our_config(version),
                 })
             }
-            Self::Vodozemac => Box::new(VzDevice(vodozemac::olm::Account::new())),
+            Self::Vodozemac => Box::new(VzDevice(vodozemac::olm::Account::new(), vz_config(version))),
         }
+    }
+}
+
+/// Our Olm config of `version`.
+pub(crate) fn our_config(version: u8) -> SessionConfig {
+    match version {
+        1 => SessionConfig::version_1(),
+        2 => SessionConfig::version_2(),
+        _ => panic!("no Olm version {version}"),
+    }
+}
+
+/// vodozemac's Olm config of `version`.
+pub(crate) fn vz_config(version: u8) -> vodozemac::olm::SessionConfig {
+    match version {
+        1 => vodozemac::olm::SessionConfig::version_1(),
+        2 => vodozemac::olm::SessionConfig::version_2(),
+        _ => panic!("no Olm version {version}"),
     }
 }
 
@@ -177,6 +214,7 @@ pub(crate) const PAIRS: [(Impl, Impl); 4] = [
 pub(crate) struct OurDevice {
     pub(crate) account: Account,
     pub(crate) rng: StdRng,
+    pub(crate) config: SessionConfig,
 }
 
 pub(crate) struct OurChannel {
@@ -225,12 +263,7 @@ impl Device for OurDevice {
     fn outbound(&mut self, identity_key: [u8; 32], one_time_key: [u8; 32]) -> Box<dyn Channel> {
         let session = self
             .account
-            .create_outbound_session_with_rng(
-                SessionConfig::version_1(),
-                identity_key.into(),
-                one_time_key.into(),
-                &mut self.rng,
-            )
+            .create_outbound_session_with_rng(self.config, identity_key.into(), one_time_key.into(), &mut self.rng)
             .expect("honest keys give a session");
         self.channel(session)
     }
@@ -240,7 +273,9 @@ impl Device for OurDevice {
         let OlmMessage::PreKey(message) = message else {
             return Err(Fail::Other("not a pre-key message".into()));
         };
-        let created = self.account.create_inbound_session(identity_key.into(), &message)?;
+        let created = self
+            .account
+            .create_inbound_session_with_config(self.config, identity_key.into(), &message)?;
         Ok((self.channel(created.session), created.plaintext))
     }
 }
@@ -268,7 +303,10 @@ impl Channel for OurChannel {
     }
 }
 
-pub(crate) struct VzDevice(pub(crate) vodozemac::olm::Account);
+pub(crate) struct VzDevice(
+    pub(crate) vodozemac::olm::Account,
+    pub(crate) vodozemac::olm::SessionConfig,
+);
 
 pub(crate) struct VzChannel(pub(crate) vodozemac::olm::Session);
 
@@ -307,7 +345,7 @@ impl Device for VzDevice {
         let session = self
             .0
             .create_outbound_session(
-                vodozemac::olm::SessionConfig::version_1(),
+                self.1,
                 vodozemac::Curve25519PublicKey::from_bytes(identity_key),
                 vodozemac::Curve25519PublicKey::from_bytes(one_time_key),
             )
@@ -322,7 +360,7 @@ impl Device for VzDevice {
             return Err(Fail::Other("not a pre-key message".into()));
         };
         let created = self.0.create_inbound_session(
-            vodozemac::olm::SessionConfig::version_1(),
+            self.1,
             vodozemac::Curve25519PublicKey::from_bytes(identity_key),
             &message,
         )?;
@@ -363,8 +401,13 @@ pub(crate) struct Start {
 }
 
 pub(crate) fn start(alice: Impl, bob: Impl, seed: u64, fallback: bool) -> Start {
-    let mut alice_device = alice.device(seed);
-    let mut bob_device = bob.device(seed.wrapping_add(1_000_003));
+    start_of(alice, bob, seed, fallback, 1)
+}
+
+/// As [`start`], both sides speaking Olm version `version`.
+pub(crate) fn start_of(alice: Impl, bob: Impl, seed: u64, fallback: bool, version: u8) -> Start {
+    let mut alice_device = alice.device_of(seed, version);
+    let mut bob_device = bob.device_of(seed.wrapping_add(1_000_003), version);
     let key = if fallback {
         bob_device.new_fallback_key()
     } else {
@@ -388,11 +431,16 @@ pub(crate) struct Pair {
 }
 
 pub(crate) fn establish(alice: Impl, bob: Impl, seed: u64) -> Pair {
+    establish_of(alice, bob, seed, 1)
+}
+
+/// As [`establish`], both sides speaking Olm version `version`.
+pub(crate) fn establish_of(alice: Impl, bob: Impl, seed: u64, version: u8) -> Pair {
     let Start {
         alice_device,
         mut bob_device,
         mut alice,
-    } = start(alice, bob, seed, false);
+    } = start_of(alice, bob, seed, false, version);
     let first = alice.encrypt(b"first");
     let (mut bob, plaintext) = bob_device
         .inbound(alice_device.identity_key(), &first)
@@ -516,10 +564,10 @@ pub(crate) fn outline(message: &Wire) -> String {
 }
 
 fn outline_bytes(bytes: &[u8], range: Range<usize>, has_mac: bool) -> String {
-    let mac = if has_mac { 8 } else { 0 };
-    let Some(version) = bytes.get(range.start) else {
+    let Some(&version) = bytes.get(range.start) else {
         return "empty".into();
     };
+    let mac = if has_mac { mac_len(version) } else { 0 };
     let end = range.end.saturating_sub(mac);
     let Some(fields) = walk(bytes, range.start + 1..end) else {
         return "broken".into();
@@ -536,6 +584,12 @@ fn outline_bytes(bytes: &[u8], range: Range<usize>, has_mac: bool) -> String {
         parts.push(format!("mac:{mac}"));
     }
     parts.join(" ")
+}
+
+/// The MAC length of a normal message of version `version`: 32 for Olm v2
+/// (version 4), 8 otherwise.
+pub(crate) fn mac_len(version: u8) -> usize {
+    if version == 4 { 32 } else { 8 }
 }
 
 /// The byte ranges of the three outer keys of a pre-key message (one-time
@@ -576,7 +630,7 @@ pub(crate) struct MessageLayout {
 }
 
 pub(crate) fn message_layout(bytes: &[u8], range: Range<usize>) -> MessageLayout {
-    let mac = range.end - 8..range.end;
+    let mac = range.end - mac_len(bytes[range.start])..range.end;
     let fields = walk(bytes, range.start + 1..mac.start).expect("a well-formed message");
     let mut layout = MessageLayout {
         ratchet_key: 0..0,

@@ -44,6 +44,7 @@ pub fn olm_decryption(error: &DecryptionError) -> Option<Class> {
         DecryptionError::MissingMessageKey(_) => Some(MissingMessageKey),
         DecryptionError::TooBigMessageGap(..) => Some(MessageGap),
         DecryptionError::NonContributoryKey => Some(NonContributory),
+        DecryptionError::InvalidMacLength { .. } => Some(Config),
         _ => None,
     }
 }
@@ -55,6 +56,7 @@ pub fn session_creation(error: &SessionCreationError) -> Option<Class> {
         SessionCreationError::NonContributoryKey => Some(NonContributory),
         SessionCreationError::Decryption(e) => olm_decryption(e),
         SessionCreationError::MismatchedIdentityKey { .. } => None,
+        SessionCreationError::MismatchedSessionConfig { .. } => Some(Config),
         _ => None,
     }
 }
@@ -65,6 +67,7 @@ pub fn megolm_decryption(error: &megolm::DecryptionError) -> Option<Class> {
         megolm::DecryptionError::Signature => Some(Signature),
         megolm::DecryptionError::InvalidMac | megolm::DecryptionError::InvalidPadding => Some(Mac),
         megolm::DecryptionError::UnknownMessageIndex(..) => Some(UnknownIndex),
+        megolm::DecryptionError::InvalidMacLength { .. } => Some(Config),
         _ => None,
     }
 }

@@ -144,6 +144,13 @@ impl Object for Session {
         if let Some(id) = opt_str_field(expect, "session_id")? {
             check_eq("session id", self.session_id().as_str(), id)?;
         }
+        if expect.get("config").is_some() {
+            check_eq(
+                "config",
+                u64::from(self.session_config().version()),
+                u64_field(expect, "config")?,
+            )?;
+        }
         if let Some(received) = expect.get("has_received_message") {
             check_eq(
                 "has_received_message",
@@ -168,6 +175,13 @@ impl Object for GroupSession {
 
     fn run(&mut self, expect: &Value, events: &[Value]) -> Outcome {
         check_group_facts(self, expect)?;
+        if expect.get("config").is_some() {
+            check_eq(
+                "config",
+                u64::from(self.session_config().version()),
+                u64_field(expect, "config")?,
+            )?;
+        }
         run_group_events(self, events)
     }
 }
@@ -187,6 +201,13 @@ impl Object for InboundGroupSession {
         check_inbound_facts(self, expect)?;
         if let Some(verified) = expect.get("verified") {
             check_eq("verified", &Value::Bool(self.is_verified()), verified)?;
+        }
+        if expect.get("config").is_some() {
+            check_eq(
+                "config",
+                u64::from(self.session_config().version()),
+                u64_field(expect, "config")?,
+            )?;
         }
         run_inbound_events(self, events, |session| Ok(session.write(&SNAPSHOT)))
     }

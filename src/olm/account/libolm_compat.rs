@@ -5,18 +5,19 @@
 use super::Account;
 use crate::{
     Curve25519PublicKey, KeyId,
-    olm::{PreKeyMessage, Session, SessionCreationError},
+    olm::{PreKeyMessage, Session, SessionConfig, SessionCreationError},
 };
 
 impl Account {
     /// The session that `pre_key_message` opens, before its message is
-    /// decrypted; the one-time key is kept.
+    /// decrypted; the one-time key is kept. libolm speaks Olm v1 only, so
+    /// a v2 pre-key message is refused.
     pub(crate) fn create_inbound_session_unauthenticated(
         &self,
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<Session, SessionCreationError> {
-        self.inbound_session(their_identity_key, pre_key_message)
+        self.inbound_session(SessionConfig::version_1(), their_identity_key, pre_key_message)
     }
 
     /// Removes the one-time key `public_key` and returns its id; a fallback

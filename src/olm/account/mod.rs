@@ -98,17 +98,19 @@ impl Account {
         })
     }
 
-    /// A new account that numbers its keys as vodozemac does (8-byte ids
-    /// from 0, a separate fallback counter, vodozemac's store capacity),
-    /// with keys from the operating system's generator: for callers that
-    /// stand in for vodozemac and publish its id format from the start.
+    /// A new account that numbers its keys as vodozemac does: 8-byte ids
+    /// counted from 0, one counter for one-time keys and one for fallback
+    /// keys, and a store of 5000 one-time keys. For an application whose
+    /// server already holds keys under vodozemac's ids, or that wants its
+    /// account to move to vodozemac and back unchanged; libolm's pickle
+    /// cannot hold ids past 2³² − 1.
     #[cfg(feature = "std")]
     pub fn new_with_wide_key_ids() -> Self {
         Self::new_with_wide_key_ids_with_rng(&mut rand::rng())
     }
 
-    /// [`new_with_wide_key_ids`](Self::new_with_wide_key_ids), drawing the
-    /// same 64 bytes as [`new_with_rng`](Self::new_with_rng).
+    /// [`Account::new_with_wide_key_ids`] with the given generator; draws
+    /// what [`Account::new_with_rng`] draws.
     pub fn new_with_wide_key_ids_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
         let mut account = Self::new_with_rng(rng);
         account.key_ids = KeyIds::Vodozemac {
@@ -220,7 +222,8 @@ impl Account {
     }
 
     /// Whether the account publishes vodozemac's 8-byte key ids (it was read
-    /// from a vodozemac pickle) rather than libolm's 4-byte ones.
+    /// from a vodozemac pickle or made by [`Account::new_with_wide_key_ids`])
+    /// rather than libolm's 4-byte ones.
     pub fn uses_wide_key_ids(&self) -> bool {
         matches!(self.key_ids, KeyIds::Vodozemac { .. })
     }
@@ -359,20 +362,44 @@ impl Account {
         })
     }
 
-    /// Creates the session a pre-key message opens and decrypts the message.
+    /// Creates the Olm v1 session a pre-key message opens and decrypts the
+    /// message.
     ///
     /// `their_identity_key` is the sender's Curve25519 key as the caller knows
     /// it (from the event's `sender_key`); the message must claim the same.
     /// This is atomic: the message is decrypted first, and only then is the
     /// one-time key consumed (fallback keys are kept). On any error the
     /// account is unchanged.
+    ///
+    /// A pre-key message of Olm v2 is refused with
+    /// [`SessionCreationError::MismatchedSessionConfig`]; accept one with
+    /// [`create_inbound_session_with_config`](Self::create_inbound_session_with_config).
     pub fn create_inbound_session(
         &mut self,
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<InboundCreationResult, SessionCreationError> {
+        self.create_inbound_session_with_config(SessionConfig::version_1(), their_identity_key, pre_key_message)
+    }
+
+    /// As [`create_inbound_session`](Self::create_inbound_session), for a
+    /// session of the variant `expected` (vodozemac's
+    /// `create_inbound_session`).
+    ///
+    /// The variant is read from the version of the message inside the
+    /// pre-key message (3 for v1, 4 for v2; the pre-key message's own
+    /// version is 3 in both). If it is not `expected`, the error is
+    /// [`SessionCreationError::MismatchedSessionConfig`], checked after the
+    /// identity key and before anything is derived: a sender cannot choose
+    /// the variant for the recipient.
+    pub fn create_inbound_session_with_config(
+        &mut self,
+        expected: SessionConfig,
+        their_identity_key: Curve25519PublicKey,
+        pre_key_message: &PreKeyMessage,
+    ) -> Result<InboundCreationResult, SessionCreationError> {
         crate::stack::scrubbed(|| {
-            let mut session = self.inbound_session(their_identity_key, pre_key_message)?;
+            let mut session = self.inbound_session(expected, their_identity_key, pre_key_message)?;
             let plaintext = session
                 .decrypt_message(pre_key_message.message())
                 .map_err(SessionCreationError::Decryption)?;
@@ -387,6 +414,7 @@ impl Account {
     /// account changes.
     fn inbound_session(
         &self,
+        expected: SessionConfig,
         their_identity_key: Curve25519PublicKey,
         pre_key_message: &PreKeyMessage,
     ) -> Result<Session, SessionCreationError> {
@@ -396,6 +424,10 @@ impl Account {
                 expected: their_identity_key,
                 got: session_keys.identity_key,
             });
+        }
+        let config = pre_key_message.message().config();
+        if config != expected {
+            return Err(SessionCreationError::MismatchedSessionConfig { expected, got: config });
         }
         let one_time_key = self
             .one_time_keys
@@ -414,7 +446,7 @@ impl Account {
             return Err(KeyError::NonContributoryKey.into());
         }
         let ratchet = DoubleRatchet::bob(root_key, chain_key, their_ratchet_key);
-        Ok(Session::new(SessionConfig::version_1(), session_keys, ratchet, false))
+        Ok(Session::new(config, session_keys, ratchet, false))
     }
 }
 
@@ -443,34 +475,5 @@ impl fmt::Debug for Account {
             .field("identity_keys", &self.identity_keys())
             .field("one_time_keys", &self.one_time_keys.len())
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use alloc::{string::String, vec::Vec};
-
-    use super::*;
-    use crate::test_rng::Replay;
-
-    #[test]
-    fn wide_key_id_accounts_number_keys_as_vodozemac_does() {
-        let mut account = Account::new_with_wide_key_ids_with_rng(&mut Replay::blocks(1, 8));
-        assert!(account.uses_wide_key_ids());
-        assert_eq!(account.one_time_key_capacity(), VODOZEMAC_ONE_TIME_KEY_CAPACITY);
-        account.generate_one_time_keys_with_rng(2, &mut Replay::blocks(3, 2));
-        let ids: Vec<String> = account.one_time_keys().keys().map(|id| id.to_base64()).collect();
-        assert_eq!(ids, ["AAAAAAAAAAA", "AAAAAAAAAAE"]);
-        account.generate_fallback_key_with_rng(&mut Replay::blocks(5, 1));
-        let fallback: Vec<String> = account.fallback_key().keys().map(|id| id.to_base64()).collect();
-        assert_eq!(fallback, ["AAAAAAAAAAA"]);
-    }
-
-    #[test]
-    fn wide_key_id_accounts_draw_the_same_keys_as_new_with_rng() {
-        let wide = Account::new_with_wide_key_ids_with_rng(&mut Replay::blocks(1, 2));
-        let narrow = Account::new_with_rng(&mut Replay::blocks(1, 2));
-        assert_eq!(wide.identity_keys(), narrow.identity_keys());
-        assert!(!narrow.uses_wide_key_ids());
     }
 }

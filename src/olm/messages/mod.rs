@@ -58,6 +58,16 @@ impl OlmMessage {
         }
     }
 
+    /// As [`from_parts`](Self::from_parts), accepting Olm v1 messages only,
+    /// as libolm does (see [`Message::from_libolm_bytes`]).
+    #[cfg(feature = "libolm-compat")]
+    pub fn from_libolm_parts(message_type: usize, bytes: &[u8]) -> Result<Self, DecodeError> {
+        match MessageType::try_from(message_type)? {
+            MessageType::PreKey => Ok(Self::PreKey(PreKeyMessage::from_libolm_bytes(bytes)?)),
+            MessageType::Normal => Ok(Self::Normal(Message::from_libolm_bytes(bytes)?)),
+        }
+    }
+
     /// The message's type as a number (0 or 1) and its bytes.
     pub fn to_parts(&self) -> (usize, Vec<u8>) {
         (self.message_type().into(), self.as_bytes().to_vec())

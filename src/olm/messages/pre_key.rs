@@ -39,8 +39,20 @@ pub struct PreKeyMessage {
 }
 
 impl PreKeyMessage {
-    /// Parses a pre-key message and the message inside it.
+    /// Parses a pre-key message and the message inside it, of either
+    /// variant (version 3 or 4; the pre-key message itself is version 3).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::parse(bytes, true)
+    }
+
+    /// As [`from_bytes`](Self::from_bytes), accepting an inner message of
+    /// version 3 only, as libolm does (see [`Message::from_libolm_bytes`]).
+    #[cfg(feature = "libolm-compat")]
+    pub fn from_libolm_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::parse(bytes, false)
+    }
+
+    fn parse(bytes: &[u8], version_2: bool) -> Result<Self, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::TooShort { min: 1, got: 0 })?;
         if version != VERSION {
             return Err(DecodeError::Version {
@@ -71,7 +83,7 @@ impl PreKeyMessage {
             base_key: read_curve25519_key(bytes, base_key, "base_key")?,
             identity_key: read_curve25519_key(bytes, identity_key, "identity_key")?,
         };
-        let message = Message::from_bytes(bytes.get(message).unwrap_or_default())?;
+        let message = Message::parse(bytes.get(message).unwrap_or_default(), version_2)?;
         Ok(Self {
             bytes: bytes.to_vec(),
             session_keys,
@@ -172,7 +184,13 @@ mod tests {
 
     fn sample() -> PreKeyMessage {
         let cipher = CipherKeys::derive(b"k", b"OLM_KEYS");
-        let message = Message::encrypt(&cipher, Curve25519PublicKey::from_bytes([4; 32]), 0, b"");
+        let message = Message::encrypt(
+            crate::olm::SessionConfig::version_1(),
+            &cipher,
+            Curve25519PublicKey::from_bytes([4; 32]),
+            0,
+            b"",
+        );
         PreKeyMessage::wrap(keys(), message)
     }
 

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     Curve25519Keypair, Curve25519PublicKey, Curve25519SecretKey,
-    olm::{DecryptionError, messages::Message},
+    olm::{DecryptionError, SessionConfig, messages::Message},
     pickle::PickleError,
 };
 
@@ -281,13 +281,18 @@ impl DoubleRatchet {
         matches!(self.sending, SendingChain::Inactive { .. })
     }
 
-    pub(crate) fn encrypt<R: CryptoRng + ?Sized>(&mut self, plaintext: &[u8], rng: &mut R) -> Message {
+    pub(crate) fn encrypt<R: CryptoRng + ?Sized>(
+        &mut self,
+        config: SessionConfig,
+        plaintext: &[u8],
+        rng: &mut R,
+    ) -> Message {
         match &mut self.sending {
             SendingChain::Active {
                 ratchet_key, chain_key, ..
             } => {
                 let public = ratchet_key.cached_public_key();
-                chain_key.next_message_key().encrypt(public, plaintext)
+                chain_key.next_message_key().encrypt(config, public, plaintext)
             }
             SendingChain::Inactive { their_ratchet_key } => {
                 let ratchet_key = Curve25519Keypair::new_with_rng(rng);
@@ -297,7 +302,9 @@ impl DoubleRatchet {
                 // of the cofactor, so this exchange is contributory as well.
                 let shared = ratchet_key.secret().diffie_hellman_unchecked(their_ratchet_key);
                 let (root_key, mut chain_key) = self.root_key.advance(&shared);
-                let message = chain_key.next_message_key().encrypt(ratchet_key.public(), plaintext);
+                let message = chain_key
+                    .next_message_key()
+                    .encrypt(config, ratchet_key.public(), plaintext);
                 self.root_key = root_key;
                 self.sending = SendingChain::Active {
                     ratchet_key: ratchet_key.into(),
@@ -310,7 +317,8 @@ impl DoubleRatchet {
         }
     }
 
-    pub(crate) fn decrypt(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+    /// Decrypts `message` in a session of the variant `config`.
+    pub(crate) fn decrypt(&mut self, config: SessionConfig, message: &Message) -> Result<Vec<u8>, DecryptionError> {
         let ratchet_key = message.ratchet_key();
         let index = message.chain_index();
         let chain = self
@@ -319,22 +327,23 @@ impl DoubleRatchet {
             .position(|chain| chain.ratchet_key() == ratchet_key);
 
         match chain.and_then(|position| self.receiving.get(position).map(|chain| (position, chain))) {
-            Some((_, chain)) if index < chain.chain_key().index() => self.decrypt_skipped(message),
+            Some((_, chain)) if index < chain.chain_key().index() => self.decrypt_skipped(config, message),
             Some((position, chain)) => {
-                let (plaintext, skipped, next) = ChainAdvance::compute(chain.chain_key(), index)?.open(message)?;
+                let (plaintext, skipped, next) =
+                    ChainAdvance::compute(chain.chain_key(), index)?.open(config, message)?;
                 self.store_skipped(ratchet_key, skipped);
                 if let Some(chain) = self.receiving.get_mut(position) {
                     chain.set_chain_key(next);
                 }
                 Ok(plaintext)
             }
-            None => self.decrypt_on_new_chain(message),
+            None => self.decrypt_on_new_chain(config, message),
         }
     }
 
     /// A message older than its chain's position: only a stored skipped key
     /// can open it, and it is used once.
-    fn decrypt_skipped(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+    fn decrypt_skipped(&mut self, config: SessionConfig, message: &Message) -> Result<Vec<u8>, DecryptionError> {
         let ratchet_key = message.ratchet_key();
         let index = message.chain_index();
         let position = self
@@ -347,14 +356,14 @@ impl DoubleRatchet {
             .get(position)
             .ok_or(DecryptionError::MissingMessageKey(index))?
             .message_key()
-            .decrypt(message)?;
+            .decrypt(config, message)?;
         self.skipped.remove(position);
         Ok(plaintext)
     }
 
     /// A message under a ratchet key we have not seen: the other side has
     /// started a new step in reply to us.
-    fn decrypt_on_new_chain(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+    fn decrypt_on_new_chain(&mut self, config: SessionConfig, message: &Message) -> Result<Vec<u8>, DecryptionError> {
         let their_ratchet_key = message.ratchet_key();
         // A new step answers a message from our current sending chain. With
         // none (we have not sent since their last step), no honest peer sends
@@ -371,7 +380,7 @@ impl DoubleRatchet {
             .diffie_hellman(&their_ratchet_key)
             .map_err(|_| DecryptionError::NonContributoryKey)?;
         let (root_key, chain_key) = self.root_key.advance(&shared);
-        let (plaintext, skipped, next) = ChainAdvance::compute(&chain_key, index)?.open(message)?;
+        let (plaintext, skipped, next) = ChainAdvance::compute(&chain_key, index)?.open(config, message)?;
 
         self.root_key = root_key;
         self.sending = SendingChain::Inactive { their_ratchet_key };

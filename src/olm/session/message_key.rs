@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::{
     Curve25519PublicKey,
     cipher::{CipherError, CipherKeys, HmacSha256},
-    olm::{DecryptionError, messages::Message},
+    olm::{DecryptionError, SessionConfig, messages::Message},
 };
 
 const OLM_KEYS_INFO: &[u8] = b"OLM_KEYS";
@@ -52,13 +52,23 @@ impl MessageKey {
         CipherKeys::derive(self.key.as_slice(), OLM_KEYS_INFO)
     }
 
-    /// Encrypts `plaintext` as the message at this key's index.
-    pub(crate) fn encrypt(&self, ratchet_key: Curve25519PublicKey, plaintext: &[u8]) -> Message {
-        Message::encrypt(&self.cipher_keys(), ratchet_key, self.index, plaintext)
+    /// Encrypts `plaintext` as the message at this key's index, in the
+    /// variant `config`.
+    pub(crate) fn encrypt(&self, config: SessionConfig, ratchet_key: Curve25519PublicKey, plaintext: &[u8]) -> Message {
+        Message::encrypt(config, &self.cipher_keys(), ratchet_key, self.index, plaintext)
     }
 
-    /// Checks the message's MAC with this key, then decrypts it.
-    pub(crate) fn decrypt(&self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+    /// Checks the message's MAC with this key, then decrypts it. A message
+    /// of another variant than the session's `config` is refused by the
+    /// length of its MAC, as vodozemac refuses it, before any key is
+    /// expanded.
+    pub(crate) fn decrypt(&self, config: SessionConfig, message: &Message) -> Result<Vec<u8>, DecryptionError> {
+        if message.config() != config {
+            return Err(DecryptionError::InvalidMacLength {
+                expected: config.mac_len(),
+                got: message.config().mac_len(),
+            });
+        }
         message.decrypt(&self.cipher_keys()).map_err(|e| match e {
             CipherError::Mac => DecryptionError::InvalidMac,
             CipherError::Length | CipherError::Padding => DecryptionError::InvalidPadding,

@@ -134,7 +134,7 @@ impl Session {
     /// chain, or the recipient's first reply), as libolm does.
     pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(&mut self, plaintext: impl AsRef<[u8]>, rng: &mut R) -> OlmMessage {
         crate::stack::scrubbed(|| {
-            let message = self.ratchet.encrypt(plaintext.as_ref(), rng);
+            let message = self.ratchet.encrypt(self.config, plaintext.as_ref(), rng);
             if self.received_message {
                 OlmMessage::Normal(message)
             } else {
@@ -152,7 +152,10 @@ impl Session {
     ///
     /// On any error the session is left exactly as it was. The keys outside
     /// a pre-key message are not used here: only its inner message, which is
-    /// authenticated, is decrypted.
+    /// authenticated, is decrypted. A message of the other variant (version
+    /// byte 4 in a v1 session, 3 in a v2 one) fails with
+    /// [`DecryptionError::InvalidMacLength`] once its message key is found,
+    /// as in vodozemac.
     pub fn decrypt(&mut self, message: &OlmMessage) -> Result<Vec<u8>, DecryptionError> {
         crate::stack::scrubbed(|| match message {
             OlmMessage::Normal(message) => self.decrypt_message(message),
@@ -161,7 +164,7 @@ impl Session {
     }
 
     pub(crate) fn decrypt_message(&mut self, message: &Message) -> Result<Vec<u8>, DecryptionError> {
-        let plaintext = self.ratchet.decrypt(message)?;
+        let plaintext = self.ratchet.decrypt(self.config, message)?;
         self.received_message = true;
         Ok(plaintext)
     }

@@ -7,7 +7,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::{ChainKey, MessageKey};
 use crate::{
     Curve25519PublicKey,
-    olm::{DecryptionError, Message},
+    olm::{DecryptionError, Message, SessionConfig},
 };
 
 /// The largest number of message keys skipped over in one step (libolm's
@@ -123,8 +123,12 @@ impl ChainAdvance {
 
     /// Decrypts the message with its key; on success, the skipped keys to
     /// keep and the chain key after the message, for the caller to apply.
-    pub(crate) fn open(self, message: &Message) -> Result<(Vec<u8>, Vec<MessageKey>, ChainKey), DecryptionError> {
-        let plaintext = self.message_key.decrypt(message)?;
+    pub(crate) fn open(
+        self,
+        config: SessionConfig,
+        message: &Message,
+    ) -> Result<(Vec<u8>, Vec<MessageKey>, ChainKey), DecryptionError> {
+        let plaintext = self.message_key.decrypt(config, message)?;
         Ok((plaintext, self.skipped, self.next))
     }
 }

@@ -146,7 +146,8 @@ impl RatchetCount {
     }
 }
 
-/// A session configuration: `{"version": "V1"}`.
+/// A session configuration, Olm's or Megolm's: `{"version": "V1"}` or
+/// `{"version": "V2"}` (vodozemac's `experimental-session-config`).
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename = "SessionConfig")]
 pub(super) struct Config {
@@ -165,9 +166,21 @@ impl Config {
         Self { version: Version::V1 }
     }
 
-    /// Whether this is version 1, the only one this crate speaks yet.
-    pub(super) fn is_version_1(self) -> bool {
-        self.version == Version::V1
+    /// The configuration of variant `number`: 2 is version 2, anything else
+    /// version 1 (the only numbers the session configs give).
+    pub(super) fn from_number(number: u8) -> Self {
+        match number {
+            2 => Self { version: Version::V2 },
+            _ => Self::version_1(),
+        }
+    }
+
+    /// The variant's number, 1 or 2.
+    pub(super) fn number(self) -> u8 {
+        match self.version {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        }
     }
 }
 

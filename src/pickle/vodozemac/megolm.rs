@@ -38,11 +38,10 @@ impl From<&RatchetPickle> for Ratchet {
     }
 }
 
-fn megolm_config(config: Config) -> Result<SessionConfig, PickleError> {
-    if config.is_version_1() {
-        Ok(SessionConfig::version_1())
-    } else {
-        Err(PickleError::Invalid("Megolm version 2 sessions are not supported yet"))
+fn megolm_config(config: Config) -> SessionConfig {
+    match config.number() {
+        2 => SessionConfig::version_2(),
+        _ => SessionConfig::version_1(),
     }
 }
 
@@ -62,7 +61,7 @@ impl From<&GroupSession> for GroupSessionPickle {
         Self {
             ratchet: ratchet.into(),
             signing_key: ed25519_secret(signing_key),
-            config: Config::version_1(),
+            config: Config::from_number(session.session_config().version()),
         }
     }
 }
@@ -71,10 +70,10 @@ impl TryFrom<GroupSessionPickle> for GroupSession {
     type Error = PickleError;
 
     fn try_from(pickle: GroupSessionPickle) -> Result<Self, PickleError> {
-        megolm_config(pickle.config)?;
         Ok(GroupSession::from_parts(
             (&pickle.ratchet).into(),
             ed25519_pair(&pickle.signing_key),
+            megolm_config(pickle.config),
         ))
     }
 }
@@ -111,7 +110,7 @@ impl From<&InboundGroupSession> for InboundGroupSessionPickle {
             initial_ratchet: session.initial_ratchet().into(),
             signing_key: Bytes(session.signing_key().to_bytes()),
             signing_key_verified: session.is_verified(),
-            config: Config::version_1(),
+            config: Config::from_number(session.session_config().version()),
         }
     }
 }
@@ -120,7 +119,7 @@ impl TryFrom<InboundGroupSessionPickle> for InboundGroupSession {
     type Error = PickleError;
 
     fn try_from(pickle: InboundGroupSessionPickle) -> Result<Self, PickleError> {
-        let config = megolm_config(pickle.config)?;
+        let config = megolm_config(pickle.config);
         let signing_key = Ed25519PublicKey::from_bytes(&pickle.signing_key.0)
             .map_err(|_| PickleError::Invalid("invalid Ed25519 public key"))?;
         InboundGroupSession::from_stored(

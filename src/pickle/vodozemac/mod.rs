@@ -21,6 +21,7 @@
 mod account;
 mod keys;
 mod megolm;
+pub mod public_keys;
 mod secret_keys;
 mod secret_vec;
 mod session;

@@ -182,7 +182,7 @@ impl From<&Session> for SessionPickle {
             },
             sending_ratchet,
             receiving_chains: ChainStore { inner },
-            config: Config::version_1(),
+            config: Config::from_number(session.session_config().version()),
         }
     }
 }
@@ -193,9 +193,6 @@ impl TryFrom<SessionPickle> for Session {
     /// Checks what vodozemac does not (see `DoubleRatchet::from_stored`), and
     /// that an inactive ratchet answers the newest receiving chain.
     fn try_from(pickle: SessionPickle) -> Result<Self, PickleError> {
-        if !pickle.config.is_version_1() {
-            return Err(PickleError::Invalid("Olm version 2 sessions are not supported yet"));
-        }
         let chains = &pickle.receiving_chains.inner;
         let mut receiving = Vec::with_capacity(chains.len());
         let mut skipped = Vec::with_capacity(chains.iter().map(|c| c.skipped_message_keys.inner.len()).sum());
@@ -249,12 +246,11 @@ impl TryFrom<SessionPickle> for Session {
             base_key: Curve25519PublicKey::from_bytes(*keys.base_key.bytes()),
             one_time_key: Curve25519PublicKey::from_bytes(*keys.one_time_key.bytes()),
         };
-        Ok(Session::new(
-            SessionConfig::version_1(),
-            session_keys,
-            ratchet,
-            received_message,
-        ))
+        let config = match pickle.config.number() {
+            2 => SessionConfig::version_2(),
+            _ => SessionConfig::version_1(),
+        };
+        Ok(Session::new(config, session_keys, ratchet, received_message))
     }
 }
 

@@ -31,11 +31,15 @@ pub enum Class {
     PickleKey,
     /// A pickle that decrypts and parses but holds an inconsistent state.
     Invalid,
+    /// A message of another protocol variant (`SessionConfig`: Olm or
+    /// Megolm version 1 or 2) than the session's: its MAC has the other
+    /// variant's length.
+    Config,
 }
 
 impl Class {
     /// Every class.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Decode,
         Self::Version,
         Self::Mac,
@@ -47,6 +51,7 @@ impl Class {
         Self::NonContributory,
         Self::PickleKey,
         Self::Invalid,
+        Self::Config,
     ];
 
     /// The class's name in the vector files.
@@ -63,6 +68,7 @@ impl Class {
             Self::NonContributory => "non_contributory",
             Self::PickleKey => "pickle_key",
             Self::Invalid => "invalid",
+            Self::Config => "config",
         }
     }
 

@@ -121,13 +121,16 @@ const SESSION_EVENTS: &[&str] = &[
 /// libolm's encryptions say which random bytes they draw.
 const LIBOLM_SESSION: &[&str] = &["events[encrypt].random"];
 
-const VODOZEMAC_SESSION: &[&str] = &["expect.has_received_message"];
+/// The protocol variant vodozemac reports (1 or 2), in vectors of either.
+const VODOZEMAC_SESSION: &[&str] = &["expect.has_received_message", "expect.config"];
+
+const VODOZEMAC_GROUP: &[&str] = &["expect.config"];
 
 const GROUP_FACTS: &[&str] = &["expect.session_id", "expect.message_index", "expect.session_key"];
 
 const INBOUND_FACTS: &[&str] = &["expect.session_id", "expect.first_known_index"];
 
-const VODOZEMAC_INBOUND: &[&str] = &["expect.verified"];
+const VODOZEMAC_INBOUND: &[&str] = &["expect.verified", "expect.config"];
 
 const PK_DECRYPTION: &[&str] = &["expect.public_key"];
 
@@ -181,6 +184,7 @@ fn allowed(kind: &str, object: Option<&str>) -> Result<Vec<&'static [&'static st
             ("libolm_pickle", Some("session")) => LIBOLM_SESSION,
             ("vodozemac_pickle", Some("account")) => VODOZEMAC_ACCOUNT,
             ("vodozemac_pickle", Some("session")) => VODOZEMAC_SESSION,
+            ("vodozemac_pickle", Some("group_session")) => VODOZEMAC_GROUP,
             ("vodozemac_pickle", Some("inbound_group_session")) => VODOZEMAC_INBOUND,
             _ => &[],
         };

@@ -21,6 +21,7 @@ mod json;
 mod megolm;
 mod rng;
 mod session;
+mod session_config;
 mod util;
 
 use std::{
@@ -64,6 +65,7 @@ fn main() -> ExitCode {
     let mut vectors = account::generate(&seed);
     vectors.extend(session::generate(&seed));
     vectors.extend(megolm::generate(&seed));
+    vectors.extend(session_config::generate(&seed));
     vectors.extend(broken::generate(&seed));
     check_names(&vectors);
 

@@ -38,17 +38,17 @@ pub fn inbound_body(ratchet: &Value, signing_key: &[u8; 32], verified: bool) -> 
 }
 
 /// A message and its plaintext.
-struct Sent {
-    message: MegolmMessage,
-    plaintext: Vec<u8>,
-    index: u32,
+pub(crate) struct Sent {
+    pub(crate) message: MegolmMessage,
+    pub(crate) plaintext: Vec<u8>,
+    pub(crate) index: u32,
 }
 
 /// Encrypts deterministically (a twin restored from the same state agrees)
 /// and checks that a receiver made from the session key decrypts it.
 fn encrypt(session: &mut GroupSession, plaintext: &[u8]) -> MegolmMessage {
     let mut twin = GroupSession::from_body(&state(session));
-    let mut receiver = InboundGroupSession::new(&session.session_key(), SessionConfig::version_1());
+    let mut receiver = InboundGroupSession::new(&session.session_key(), session.session_config());
     let message = session.encrypt(plaintext);
     assert_eq!(
         twin.encrypt(plaintext).to_bytes(),
@@ -59,7 +59,7 @@ fn encrypt(session: &mut GroupSession, plaintext: &[u8]) -> MegolmMessage {
     message
 }
 
-fn send(session: &mut GroupSession, rng: &mut Drbg) -> Sent {
+pub(crate) fn send(session: &mut GroupSession, rng: &mut Drbg) -> Sent {
     let plaintext = rng.plaintext(300);
     let index = session.message_index();
     Sent {
@@ -69,13 +69,19 @@ fn send(session: &mut GroupSession, rng: &mut Drbg) -> Sent {
     }
 }
 
-struct Outbound {
+pub(crate) struct Outbound {
     v: Vector<GroupSession>,
     expect: Json,
 }
 
 impl Outbound {
-    fn new(name: &str, body: &Value, rng: &mut Drbg) -> Self {
+    /// Adds a config version to `expect` (vodozemac's `session_config`).
+    pub(crate) fn expect_config(&mut self) {
+        self.expect
+            .push("config", u64::from(self.v.object.session_config().version()));
+    }
+
+    pub(crate) fn new(name: &str, body: &Value, rng: &mut Drbg) -> Self {
         let v = Vector::<GroupSession>::new(name, body, rng.array());
         let expect = obj! {
             "session_id" => v.object.session_id(),
@@ -85,7 +91,7 @@ impl Outbound {
         Self { v, expect }
     }
 
-    fn encrypt(&mut self, rng: &mut Drbg) {
+    pub(crate) fn encrypt(&mut self, rng: &mut Drbg) {
         let sent = send(&mut self.v.object, rng);
         self.v.events.push(obj! {
             "op" => "encrypt",
@@ -95,9 +101,9 @@ impl Outbound {
         });
     }
 
-    fn session_key(&mut self) {
+    pub(crate) fn session_key(&mut self) {
         let key = self.v.object.session_key();
-        let receiver = InboundGroupSession::new(&key, SessionConfig::version_1());
+        let receiver = InboundGroupSession::new(&key, self.v.object.session_config());
         assert_eq!(receiver.first_known_index(), self.v.object.message_index());
         self.v.events.push(obj! {
             "op" => "session_key",
@@ -106,18 +112,28 @@ impl Outbound {
         });
     }
 
-    fn finish(self) -> Json {
+    pub(crate) fn finish(self) -> Json {
         self.v.finish(self.expect)
     }
 }
 
-struct Inbound {
+pub(crate) struct Inbound {
     v: Vector<InboundGroupSession>,
     expect: Json,
 }
 
 impl Inbound {
-    fn new(name: &str, body: &Value, rng: &mut Drbg) -> Self {
+    /// Adds the config version the pickle holds to `expect` (vodozemac has
+    /// no accessor for an inbound session's config).
+    pub(crate) fn expect_config(&mut self) {
+        let version = match state(&self.v.object)["config"]["version"].as_str() {
+            Some("V2") => 2u64,
+            _ => 1,
+        };
+        self.expect.push("config", version);
+    }
+
+    pub(crate) fn new(name: &str, body: &Value, rng: &mut Drbg) -> Self {
         let v = Vector::<InboundGroupSession>::new(name, body, rng.array());
         // vodozemac has no accessor for the flag: read what it writes back.
         let verified = state(&v.object)["signing_key_verified"].as_bool().expect("a bool");
@@ -130,7 +146,7 @@ impl Inbound {
         Self { v, expect }
     }
 
-    fn decrypt(&mut self, sent: &Sent) {
+    pub(crate) fn decrypt(&mut self, sent: &Sent) {
         let decrypted = self.v.object.decrypt(&sent.message).expect("decrypts");
         assert_eq!(decrypted.plaintext, sent.plaintext);
         assert_eq!(decrypted.message_index, sent.index);
@@ -142,7 +158,7 @@ impl Inbound {
         });
     }
 
-    fn reject(&mut self, message: &MegolmMessage, expected: &str) {
+    pub(crate) fn reject(&mut self, message: &MegolmMessage, expected: &str) {
         let before = self.v.object.json();
         let error = self
             .v
@@ -153,6 +169,8 @@ impl Inbound {
             DecryptionError::Signature(_) => "signature",
             DecryptionError::InvalidMAC(_) => "mac",
             DecryptionError::UnknownMessageIndex(..) => "unknown_index",
+            // A message of the other variant than the session's config.
+            DecryptionError::InvalidMACLength(..) => "config",
             other => panic!("unexpected vodozemac error {other:?}"),
         };
         assert_eq!(class, expected);
@@ -164,7 +182,7 @@ impl Inbound {
         });
     }
 
-    fn export(&mut self, index: u32) {
+    pub(crate) fn export(&mut self, index: u32) {
         let before = self.v.object.json();
         let event = match self.v.object.export_at(index) {
             Some(key) => {
@@ -185,13 +203,13 @@ impl Inbound {
         self.v.events.push(event);
     }
 
-    fn finish(self) -> Json {
+    pub(crate) fn finish(self) -> Json {
         self.v.finish(self.expect)
     }
 }
 
 /// `message` with one bit of its signature (the last 64 bytes) flipped.
-fn signature_flipped(message: &MegolmMessage, rng: &mut Drbg) -> MegolmMessage {
+pub(crate) fn signature_flipped(message: &MegolmMessage, rng: &mut Drbg) -> MegolmMessage {
     let bytes = message.to_bytes();
     let bit = (bytes.len() - 64) * 8 + rng.below(512);
     MegolmMessage::from_bytes(&flipped(&bytes, bit)).expect("still decodes")

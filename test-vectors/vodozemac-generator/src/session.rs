@@ -206,6 +206,8 @@ fn class(error: &DecryptionError) -> &'static str {
         DecryptionError::InvalidMAC(_) => "mac",
         DecryptionError::MissingMessageKey(_) => "missing_message_key",
         DecryptionError::TooBigMessageGap(..) => "message_gap",
+        // A message of the other variant than the session's config.
+        DecryptionError::InvalidMACLength(..) => "config",
         other => panic!("unexpected vodozemac error {other:?}"),
     }
 }
@@ -226,6 +228,17 @@ pub struct Party {
 impl Party {
     pub fn new(name: &str, state: &State, rng: &mut Drbg) -> Self {
         Self::start(Vector::new(name, &state.body(), rng.array()))
+    }
+
+    /// From a crafted pickle body (a state of another config).
+    pub fn from_body(name: &str, body: &Value, rng: &mut Drbg) -> Self {
+        Self::start(Vector::new(name, body, rng.array()))
+    }
+
+    /// Adds the session's config version to `expect`.
+    pub fn expect_config(&mut self) {
+        self.expect
+            .push("config", u64::from(self.v.object.session_config().version()));
     }
 
     /// From a session vodozemac reached by set-up operations of its own.

@@ -455,8 +455,15 @@ fn failures(seed: &str, name: &str, exported: bool) -> Json {
     inbound.reject(&group.resign(ct, |body| body[mac_at] ^= 1 << bit), "mac".into(), MAC);
     let ct_at = len - 72 - 1 - rng.below(16);
     inbound.reject(&group.resign(ct, |body| body[ct_at] ^= 1 << bit), "mac".into(), MAC);
-    // Wrong version byte, re-signed and not.
-    inbound.reject(&group.resign(ct, |body| body[0] = 0x04), "version".into(), VERSION);
+    // Wrong version byte, re-signed and not. Byte 4 is libolm's wrong
+    // version but Megolm v2's (vodozemac's experimental-session-config,
+    // 32-byte MAC): where v2 is read, the message no longer frames
+    // (`decode`) or is refused by a v1 session (`config`).
+    inbound.reject(
+        &group.resign(ct, |body| body[0] = 0x04),
+        Json::Arr(vec!["version".into(), "decode".into(), "config".into()]),
+        VERSION,
+    );
     inbound.reject(&set_byte(ct, 0, 0x02), "version".into(), VERSION);
     // Truncated (libolm reads a message shorter than MAC and signature as
     // version 0; it is still a truncated message).

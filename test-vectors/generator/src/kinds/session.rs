@@ -534,7 +534,17 @@ fn negatives(seed: &str, name: &str) -> Json {
     t.reject(Bob, ty, &flip_bit(&ct, -back, bit), class("mac"), MAC);
     t.decrypt(Bob, "a2");
     t.reject(Bob, ty, &set_byte(&ct, 0, 0x02), class("version"), VERSION);
-    t.reject(Bob, ty, &set_byte(&ct, 0, 0x04), class("version"), VERSION);
+    // Byte 4 is libolm's wrong version but Olm v2's (vodozemac's
+    // experimental-session-config, 32-byte MAC): where v2 is read, the
+    // message no longer frames (`decode`) or is refused by a v1 session
+    // (`config`).
+    t.reject(
+        Bob,
+        ty,
+        &set_byte(&ct, 0, 0x04),
+        Json::Arr(vec!["version".into(), "decode".into(), "config".into()]),
+        VERSION,
+    );
     for cut in [len - 1, len - 8, len / 2, 37, 9] {
         t.reject(Bob, ty, &truncate(&ct, cut), class("decode"), FORMAT);
     }

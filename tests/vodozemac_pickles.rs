@@ -307,6 +307,72 @@ fn session_from_vodozemac(config: olm::olm::SessionConfig, vz_config: vz::olm::S
     assert_eq!(b.decrypt(&message).unwrap(), b"again");
 }
 
+/// A session that vodozemac read from a libolm pickle keeps libolm's chain
+/// order (newest first) in its own pickle; it opens here all the same (it
+/// was refused before), with the sending ratchet active and inactive, and
+/// goes on decrypting.
+#[test]
+#[cfg(feature = "libolm-compat")]
+fn a_session_vodozemac_read_from_libolm_opens_here() {
+    // Four chains of different lengths (so that their order shows), each
+    // with one message held back.
+    let config = vz::olm::SessionConfig::version_1();
+    let alice = vz::olm::Account::new();
+    let mut bob = vz::olm::Account::new();
+    bob.generate_one_time_keys(1);
+    let otk = *bob.one_time_keys().values().next().unwrap();
+    let mut a = alice
+        .create_outbound_session(config, bob.curve25519_key(), otk)
+        .unwrap();
+    let vz::olm::OlmMessage::PreKey(first) = a.encrypt("0").unwrap() else {
+        unreachable!()
+    };
+    let mut b = bob
+        .create_inbound_session(config, alice.curve25519_key(), &first)
+        .unwrap()
+        .session;
+    let mut held = Vec::new();
+    for step in 0..4 {
+        held.push(b.encrypt(format!("held {step}")).unwrap());
+        for _ in 0..=step {
+            a.decrypt(&b.encrypt("more").unwrap()).unwrap();
+        }
+        b.decrypt(&a.encrypt("answer").unwrap()).unwrap();
+    }
+    for inactive in [false, true] {
+        if inactive {
+            let reply = b.encrypt("one more").unwrap();
+            a.decrypt(&reply).unwrap();
+        }
+        let ours = Session::from_vodozemac_pickle(&a.pickle().encrypt(&KEY), &KEY).unwrap();
+        assert!(
+            ours.receiving_chain_indices().len() > 1,
+            "the case needs several chains"
+        );
+        let libolm = ours.to_libolm_pickle(b"libolm key").unwrap();
+        let theirs = vz::olm::Session::from_libolm_pickle(&libolm, b"libolm key").unwrap();
+        let mut back = Session::from_vodozemac_pickle(&theirs.pickle().encrypt(&KEY), &KEY)
+            .expect("vodozemac's pickle of a libolm session opens");
+        assert_eq!(back.session_id(), a.session_id());
+        // The same chains in the same order, where the pickle shows it: an
+        // inactive ratchet names the newest chain. (An active one read from
+        // libolm has no parent key to tell, and its chains are taken in
+        // vodozemac's own order.)
+        if inactive {
+            assert_eq!(back.receiving_chain_indices(), ours.receiving_chain_indices());
+        }
+        for (step, message) in held.iter().enumerate() {
+            assert_eq!(
+                back.decrypt(&to_ours(message)).unwrap(),
+                format!("held {step}").as_bytes()
+            );
+        }
+        let next = b.encrypt("after").unwrap();
+        assert_eq!(back.decrypt(&to_ours(&next)).unwrap(), b"after");
+        a.decrypt(&next).unwrap();
+    }
+}
+
 #[test]
 fn session_to_vodozemac_opens_there() {
     for (config, vz_config) in olm_configs() {
@@ -464,11 +530,45 @@ fn wrong_key_and_tampering_are_refused() {
 fn inconsistent_account_state_is_refused() {
     let theirs = vz_account();
     let mut json: serde_json::Value = serde_json::to_value(theirs.pickle()).unwrap();
-    json["one_time_keys"]["next_key_id"] = 2.into();
+    // An unpublished public key that is not its secret's.
+    let public_keys = json["one_time_keys"]["public_keys"].as_object_mut().unwrap();
+    let (_, first) = public_keys.iter_mut().next().unwrap();
+    *first = serde_json::to_value(vz::Curve25519PublicKey::from_bytes([9; 32])).unwrap();
     let pickle: AccountPickle = serde_json::from_value(json.clone()).unwrap();
     assert!(matches!(Account::try_from(pickle), Err(PickleError::Invalid(_))));
-    // vodozemac itself takes it, and would hand out an id twice.
+    // vodozemac itself takes it, and would publish a key it cannot use.
     let _: vz::olm::AccountPickle = serde_json::from_value(json).unwrap();
+}
+
+/// vodozemac 0.10 started the counter of an account it read from libolm at
+/// 0, below the ids of the keys it kept. Such a store opens, and new keys
+/// get ids past every id held (vodozemac would have handed them out again).
+#[test]
+fn a_counter_below_the_ids_held_moves_past_them() {
+    let theirs = vz_account();
+    let held: Vec<String> = theirs.one_time_keys().keys().map(|id| id.to_base64()).collect();
+    let mut json: serde_json::Value = serde_json::to_value(theirs.pickle()).unwrap();
+    json["one_time_keys"]["next_key_id"] = 0.into();
+    json["fallback_keys"]["key_id"] = 0.into();
+    let pickle: AccountPickle = serde_json::from_value(json).unwrap();
+    let mut ours = Account::try_from(pickle).unwrap();
+    ours.mark_keys_as_published();
+    let created = ours.generate_one_time_keys(3).created;
+    let new_ids: Vec<String> = ours
+        .one_time_keys()
+        .iter()
+        .filter(|(_, key)| created.contains(key))
+        .map(|(id, _)| id.to_base64())
+        .collect();
+    assert_eq!(new_ids.len(), 3);
+    assert!(
+        new_ids.iter().all(|id| !held.contains(id)),
+        "{new_ids:?} reuses one of {held:?}"
+    );
+    assert_eq!(new_ids, ["AAAAAAAAAAc", "AAAAAAAAAAg", "AAAAAAAAAAk"]);
+    let _ = ours.generate_fallback_key();
+    let fallback: Vec<String> = ours.fallback_key().keys().map(|id| id.to_base64()).collect();
+    assert_eq!(fallback, ["AAAAAAAAAAI"], "past the two fallback keys held");
 }
 
 #[test]

@@ -126,7 +126,7 @@ impl TryFrom<AccountPickle> for Account {
     type Error = PickleError;
 
     /// Checks what vodozemac does not: every unpublished public key is its
-    /// secret's, and no id is at or above its counter.
+    /// secret's; a counter below the ids held moves past them.
     fn try_from(pickle: AccountPickle) -> Result<Self, PickleError> {
         let one_time = &pickle.one_time_keys;
         if one_time.private_keys.len() > VODOZEMAC_ONE_TIME_KEY_CAPACITY {
@@ -155,6 +155,21 @@ impl TryFrom<AccountPickle> for Account {
             keys.push(OneTimeKey::new(KeyId::new_wide(id.0), published, pair));
         }
         let fallback = &pickle.fallback_keys;
+        // vodozemac 0.10 started the counter of an account it read from
+        // libolm at 0, below the ids of the keys it kept; its next keys
+        // would have reused published ids. The counters go on past the
+        // highest id held instead, so such a store opens and no id is
+        // handed out twice.
+        let past = |ids: &mut dyn Iterator<Item = u64>| ids.max().map_or(0, |id| id.saturating_add(1));
+        let next_one_time = one_time
+            .next_key_id
+            .max(past(&mut one_time.private_keys.iter().map(|(id, _)| id.0)));
+        let next_fallback = fallback.key_id.max(past(
+            &mut [&fallback.fallback_key, &fallback.previous_fallback_key]
+                .into_iter()
+                .flatten()
+                .map(|key| key.key_id.0),
+        ));
         Account::from_stored(
             ed25519_pair(&pickle.signing_key),
             checks::curve_pair_from_secret(&pickle.diffie_hellman_key.0),
@@ -164,8 +179,8 @@ impl TryFrom<AccountPickle> for Account {
                 fallback.previous_fallback_key.as_ref().map(fallback_key),
             ),
             KeyIds::Vodozemac {
-                next_one_time: one_time.next_key_id,
-                next_fallback: fallback.key_id,
+                next_one_time,
+                next_fallback,
             },
         )
     }

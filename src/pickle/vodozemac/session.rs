@@ -196,8 +196,15 @@ impl TryFrom<SessionPickle> for Session {
         let chains = &pickle.receiving_chains.inner;
         let mut receiving = Vec::with_capacity(chains.len());
         let mut skipped = Vec::with_capacity(chains.iter().map(|c| c.skipped_message_keys.inner.len()).sum());
-        // Newest chain first, and each chain's keys newest first.
-        for chain in chains.iter().rev() {
+        // Newest chain first, and each chain's keys newest first. vodozemac
+        // stores its own chains oldest first, but keeps libolm's order
+        // (newest first) for a session it read from a libolm pickle.
+        let ordered: Vec<&ReceiverChainPickle> = if stored_newest_first(&pickle) {
+            chains.iter().collect()
+        } else {
+            chains.iter().rev().collect()
+        };
+        for chain in ordered {
             let ratchet_key = Curve25519PublicKey::from_bytes(*chain.ratchet_key.bytes());
             let chain_key = ChainKey::from_slice(&chain.hkdf_ratchet.key.0, chain.hkdf_ratchet.index()?);
             receiving.push(ReceiverChain::new(
@@ -252,6 +259,24 @@ impl TryFrom<SessionPickle> for Session {
         };
         Ok(Session::new(config, session_keys, ratchet, received_message))
     }
+}
+
+/// Whether the receiving chains are stored newest first: the chain the
+/// sending ratchet answers (the inactive ratchet's key, or the active one's
+/// parent) is the newest, and it is first rather than last. That is libolm's
+/// order, which vodozemac keeps for a session it read from a libolm pickle;
+/// its own sessions store the newest last. An active ratchet vodozemac read
+/// from libolm has no parent key (libolm does not store it), so nothing
+/// tells; its chains are then taken in vodozemac's own order, which only
+/// changes which chain is dropped first once there are more than five.
+fn stored_newest_first(pickle: &SessionPickle) -> bool {
+    let answered = match &pickle.sending_ratchet {
+        SendingRatchet::Inactive(inactive) => Some(*inactive.ratchet_key.bytes()),
+        SendingRatchet::Active(active) => active.parent_ratchet_key.map(|key| *key.bytes()),
+    };
+    let chains = &pickle.receiving_chains.inner;
+    let key = |chain: Option<&ReceiverChainPickle>| chain.map(|c| *c.ratchet_key.bytes());
+    answered.is_some() && key(chains.iter().next()) == answered && key(chains.iter().last()) != answered
 }
 
 vodozemac_pickle_methods!(Session, SessionPickle, "Session", "receiving_chains" => |p: &SessionPickle| p.receiving_chains.inner.len());

@@ -140,22 +140,10 @@ fn account_invalid(seed: &str) -> Vec<Json> {
     assert_eq!(account.stored_one_time_key_count(), 5);
     out.push(v);
 
-    // The next id is one that is already stored (5): vodozemac's next
-    // generated key would overwrite that key's secret.
-    let name = "account-invalid-next-key-id-not-above-stored-id";
-    let mut rng = stream(name);
-    let spec = base(&mut rng);
-    let mut body = spec.body();
-    body["one_time_keys"]["next_key_id"] = Value::from(5u64);
-    out.push(accepted::<Account>(name, &body, &mut rng).1);
-
-    // The fallback id counter equals the current fallback key's id (1).
-    let name = "account-invalid-fallback-counter-not-above-fallback-key-id";
-    let mut rng = stream(name);
-    let spec = base(&mut rng);
-    let mut body = spec.body();
-    body["fallback_keys"]["key_id"] = Value::from(1u64);
-    out.push(accepted::<Account>(name, &body, &mut rng).1);
+    // A counter at or below a stored id (vodozemac 0.10 wrote such
+    // accounts after a libolm import) is no error: the reader moves it past
+    // the ids held, which vodozemac cannot attest, so no vector here
+    // (tests/vodozemac_pickles.rs pins it).
 
     out
 }

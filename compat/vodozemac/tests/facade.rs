@@ -129,12 +129,14 @@ fn pickles_round_trip_and_an_inconsistent_one_fails_when_read() {
         Err(vodozemac::PickleError::Decryption(_))
     ));
 
-    // Key ids at or above the counter (a new key would reuse one): vodozemac
-    // would load it.
+    // An unpublished one-time public key that is not its secret's:
+    // vodozemac would load it and publish a key nobody can use.
     let mut account = Account::new();
     account.generate_one_time_keys(2);
     let mut bad = serde_json::to_value(account.pickle()).unwrap();
-    bad["one_time_keys"]["next_key_id"] = serde_json::json!(0);
+    let public_keys = bad["one_time_keys"]["public_keys"].as_object_mut().unwrap();
+    let (_, first) = public_keys.iter_mut().next().unwrap();
+    *first = serde_json::to_value(Curve25519PublicKey::from_bytes([9; 32])).unwrap();
     assert!(serde_json::from_value::<AccountPickle>(bad).is_err());
 
     let restored = vodozemac::olm::Session::from_pickle(session.pickle());

@@ -170,8 +170,11 @@ impl Curve25519SecretKey {
     /// and the rest derive their keys from it internally and never hand it
     /// out.
     pub fn shared_secret(&self, their_key: &Curve25519PublicKey) -> Result<Zeroizing<[u8; 32]>, KeyError> {
-        self.diffie_hellman(their_key)
-            .map(|shared| Zeroizing::new(shared.to_bytes()))
+        // Scrubbed: the copy out of dalek's secret passes through the stack.
+        crate::stack::scrubbed(|| {
+            self.diffie_hellman(their_key)
+                .map(|shared| Zeroizing::new(shared.to_bytes()))
+        })
     }
 
     /// X25519 with `their_key`, refusing an all-zero result.

@@ -23,6 +23,7 @@ pub mod pk;
 pub mod sas;
 #[cfg(feature = "serde")]
 mod serde_impls;
+mod session_config;
 mod stack;
 #[cfg(test)]
 mod test_rng;

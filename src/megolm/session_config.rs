@@ -19,58 +19,7 @@ pub struct SessionConfig {
     version: Version,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-enum Version {
-    #[default]
-    V1,
-    V2,
-}
-
-impl SessionConfig {
-    /// Megolm version 1, as libolm and vodozemac speak it. The default.
-    pub const fn version_1() -> Self {
-        Self { version: Version::V1 }
-    }
-
-    /// Megolm version 2: untruncated MACs. Unspecified and experimental (see
-    /// the type's documentation); never the default.
-    pub const fn version_2() -> Self {
-        Self { version: Version::V2 }
-    }
-
-    /// The variant's number: 1 or 2.
-    pub const fn version(&self) -> u8 {
-        match self.version {
-            Version::V1 => 1,
-            Version::V2 => 2,
-        }
-    }
-
-    /// The version byte of the messages this variant writes and accepts.
-    pub(crate) const fn message_version(&self) -> u8 {
-        match self.version {
-            Version::V1 => 3,
-            Version::V2 => 4,
-        }
-    }
-
-    /// The variant whose messages carry version byte `version`.
-    pub(crate) const fn from_message_version(version: u8) -> Option<Self> {
-        match version {
-            3 => Some(Self::version_1()),
-            4 => Some(Self::version_2()),
-            _ => None,
-        }
-    }
-
-    /// How many bytes of the HMAC-SHA-256 its messages carry.
-    pub(crate) const fn mac_len(&self) -> usize {
-        match self.version {
-            Version::V1 => crate::cipher::TRUNCATED_MAC_LEN,
-            Version::V2 => crate::cipher::MAC_LEN,
-        }
-    }
-}
+crate::session_config::session_config_variants!("Megolm");
 
 #[cfg(test)]
 mod tests {

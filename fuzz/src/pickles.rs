@@ -436,19 +436,20 @@ fn counter_behind(json: &serde_json::Value) -> bool {
     let number = |v: &serde_json::Value| v.as_u64();
     let one_time = &json["one_time_keys"];
     let next = number(&one_time["next_key_id"]).or_else(|| number(&one_time["key_id"]));
-    let held = one_time["private_keys"]
+    let highest_held = one_time["private_keys"]
         .as_object()
         .into_iter()
         .flat_map(|keys| keys.keys())
-        .filter_map(|id| id.parse::<u64>().ok());
+        .filter_map(|id| id.parse::<u64>().ok())
+        .max();
     let fallback = &json["fallback_keys"];
-    let fallback_held = [&fallback["fallback_key"], &fallback["previous_fallback_key"]]
+    let highest_fallback = [&fallback["fallback_key"], &fallback["previous_fallback_key"]]
         .into_iter()
-        .filter_map(|key| number(&key["key_id"]));
-    let behind = |next: Option<u64>, mut ids: Box<dyn Iterator<Item = u64> + '_>| {
-        next.is_some_and(|next| ids.any(|id| id >= next))
-    };
-    behind(next, Box::new(held)) || behind(number(&fallback["key_id"]), Box::new(fallback_held))
+        .filter_map(|key| number(&key["key_id"]))
+        .max();
+    let behind =
+        |next: Option<u64>, highest: Option<u64>| matches!((next, highest), (Some(next), Some(id)) if id >= next);
+    behind(next, highest_held) || behind(number(&fallback["key_id"]), highest_fallback)
 }
 
 /// Receiving chains stored newest first (libolm's order, which vodozemac

@@ -160,15 +160,16 @@ impl TryFrom<AccountPickle> for Account {
         // would have reused published ids. The counters go on past the
         // highest id held instead, so such a store opens and no id is
         // handed out twice.
-        let past = |ids: &mut dyn Iterator<Item = u64>| ids.max().map_or(0, |id| id.saturating_add(1));
+        let past = |highest: Option<u64>| highest.map_or(0, |id| id.saturating_add(1));
         let next_one_time = one_time
             .next_key_id
-            .max(past(&mut one_time.private_keys.iter().map(|(id, _)| id.0)));
+            .max(past(one_time.private_keys.iter().map(|(id, _)| id.0).max()));
         let next_fallback = fallback.key_id.max(past(
-            &mut [&fallback.fallback_key, &fallback.previous_fallback_key]
+            [&fallback.fallback_key, &fallback.previous_fallback_key]
                 .into_iter()
                 .flatten()
-                .map(|key| key.key_id.0),
+                .map(|key| key.key_id.0)
+                .max(),
         ));
         Account::from_stored(
             ed25519_pair(&pickle.signing_key),

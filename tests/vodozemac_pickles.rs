@@ -571,6 +571,53 @@ fn a_counter_below_the_ids_held_moves_past_them() {
     assert_eq!(fallback, ["AAAAAAAAAAI"], "past the two fallback keys held");
 }
 
+/// A previous fallback key with no current one (vodozemac never writes it,
+/// but reads it): the key is kept, as the current one, so that every format
+/// holds the same account and a session started with it still opens.
+#[test]
+fn a_lone_previous_fallback_key_is_kept_as_the_current_one() {
+    let mut theirs = vz_account();
+    theirs.generate_fallback_key();
+    let key = *theirs.fallback_key().values().next().unwrap();
+    let mut json: serde_json::Value = serde_json::to_value(theirs.pickle()).unwrap();
+    let fallback = json["fallback_keys"].as_object_mut().unwrap();
+    let current = fallback.insert("fallback_key".into(), serde_json::Value::Null).unwrap();
+    fallback.insert("previous_fallback_key".into(), current);
+    let lone: serde_json::Value = json.clone();
+    let _: vz::olm::AccountPickle = serde_json::from_value(json.clone()).unwrap();
+    let pickle: AccountPickle = serde_json::from_value(json).unwrap();
+    let ours = Account::try_from(pickle).unwrap();
+    let written = serde_json::to_value(AccountPickle::from(&ours)).unwrap();
+    assert_eq!(
+        written["fallback_keys"]["fallback_key"],
+        lone["fallback_keys"]["previous_fallback_key"]
+    );
+    assert!(written["fallback_keys"]["previous_fallback_key"].is_null());
+    let through_ours = Account::from_pickle(&ours.pickle(&KEY), &KEY).unwrap();
+    assert_eq!(through_ours.to_vodozemac_pickle(&KEY), ours.to_vodozemac_pickle(&KEY));
+    // A session a peer started with that key opens.
+    let alice = vz::olm::Account::new();
+    let mut outbound = alice
+        .create_outbound_session(
+            vz::olm::SessionConfig::version_1(),
+            vz::Curve25519PublicKey::from_bytes(ours.curve25519_key().to_bytes()),
+            vz::Curve25519PublicKey::from_bytes(key.to_bytes()),
+        )
+        .unwrap();
+    let vz::olm::OlmMessage::PreKey(first) = outbound.encrypt("hi").unwrap() else {
+        unreachable!()
+    };
+    let mut ours = through_ours;
+    let first = olm::olm::PreKeyMessage::from_bytes(&first.to_bytes()).unwrap();
+    let created = ours
+        .create_inbound_session(
+            olm::Curve25519PublicKey::from_bytes(alice.curve25519_key().to_bytes()),
+            &first,
+        )
+        .unwrap();
+    assert_eq!(created.plaintext, b"hi");
+}
+
 #[test]
 fn our_serde_structs_read_in_vodozemac() {
     for ((olm_config, _), (megolm_config, _)) in olm_configs().into_iter().zip(megolm_configs()) {

@@ -469,7 +469,16 @@ fn chains_newest_first(json: &serde_json::Value) -> bool {
     !answered.is_null() && first == Some(answered) && last != Some(answered)
 }
 
-vodozemac_object!(Account, AccountPickle, exercise_account, counter_behind);
+/// A previous fallback key without a current one (vodozemac never writes
+/// it): the reader keeps it as the current key.
+fn previous_fallback_alone(json: &serde_json::Value) -> bool {
+    let fallback = &json["fallback_keys"];
+    fallback["fallback_key"].is_null() && !fallback["previous_fallback_key"].is_null()
+}
+
+vodozemac_object!(Account, AccountPickle, exercise_account, |json: &serde_json::Value| {
+    counter_behind(json) || previous_fallback_alone(json)
+});
 vodozemac_object!(Session, SessionPickle, exercise_session, chains_newest_first);
 vodozemac_object!(
     GroupSession,

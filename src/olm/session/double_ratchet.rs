@@ -427,3 +427,167 @@ impl DoubleRatchet {
         self.skipped = skipped;
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    //! The bookkeeping that interop and vectors reach only in part: the
+    //! ratchet-step count vodozemac's pickles carry, and the two limits on
+    //! skipped message keys (libolm's 40 in all, vodozemac's 40 a chain).
+
+    use alloc::vec::Vec;
+
+    use super::*;
+    use crate::test_rng::Replay;
+
+    const CONFIG: SessionConfig = SessionConfig::version_1();
+
+    /// Alice's and Bob's ratchets after the triple Diffie-Hellman, and the
+    /// randomness for their later ratchet keys (distinct for 40 steps).
+    fn pair(limit: SkippedKeyLimit) -> (DoubleRatchet, DoubleRatchet, Replay) {
+        let mut rng = Replay::blocks(0x40, 41);
+        let key = Curve25519Keypair::new_with_rng(&mut rng);
+        let their_key = key.public();
+        let mut alice = DoubleRatchet::alice(RootKey::from_slice(&[1; 32]), ChainKey::from_slice(&[2; 32], 0), key);
+        let mut bob = DoubleRatchet::bob(
+            RootKey::from_slice(&[1; 32]),
+            ChainKey::from_slice(&[2; 32], 0),
+            their_key,
+        );
+        alice.limit = limit;
+        bob.limit = limit;
+        (alice, bob, rng)
+    }
+
+    /// One message each way, so that each side's next message starts a step.
+    fn round(alice: &mut DoubleRatchet, bob: &mut DoubleRatchet, rng: &mut Replay) {
+        let reply = bob.encrypt(CONFIG, b"to alice", rng);
+        assert_eq!(alice.decrypt(CONFIG, &reply).unwrap(), b"to alice");
+        let message = alice.encrypt(CONFIG, b"to bob", rng);
+        assert_eq!(bob.decrypt(CONFIG, &message).unwrap(), b"to bob");
+    }
+
+    /// The indices of the skipped keys on `alice`'s current sending chain
+    /// that `bob` holds, newest first.
+    fn skipped_on(bob: &DoubleRatchet, alice: &DoubleRatchet) -> Vec<u32> {
+        let SendingChain::Active { ratchet_key, .. } = &alice.sending else {
+            panic!("alice is sending");
+        };
+        let key = ratchet_key.public_key();
+        bob.skipped
+            .iter()
+            .filter(|k| k.ratchet_key() == key)
+            .map(|k| k.message_key().index())
+            .collect()
+    }
+
+    /// Sends `count` messages and delivers only the last.
+    fn deliver_last_of(count: u32, from: &mut DoubleRatchet, to: &mut DoubleRatchet, rng: &mut Replay) {
+        let last = (0..count).map(|_| from.encrypt(CONFIG, b"m", rng)).last().unwrap();
+        to.decrypt(CONFIG, &last).unwrap();
+    }
+
+    #[test]
+    fn each_new_step_counts_once_on_either_side() {
+        let (mut alice, mut bob, mut rng) = pair(SkippedKeyLimit::Total);
+        assert_eq!((alice.steps(), bob.steps()), (Some(0), Some(0)));
+        let reply = bob.encrypt(CONFIG, b"1", &mut rng);
+        bob.encrypt(CONFIG, b"2", &mut rng);
+        assert_eq!(bob.steps(), Some(1), "only the first message of a chain is a step");
+        alice.decrypt(CONFIG, &reply).unwrap();
+        assert_eq!(alice.steps(), Some(1));
+        assert_eq!(alice.receiving()[0].count(), Some(1));
+        alice.encrypt(CONFIG, b"3", &mut rng);
+        assert_eq!(alice.steps(), Some(2));
+    }
+
+    #[test]
+    fn the_limits_hold_40_keys_in_all_or_40_on_each_of_five_chains() {
+        assert_eq!(SkippedKeyLimit::Total.max_keys(), 40);
+        assert_eq!(SkippedKeyLimit::PerChain.max_keys(), 200);
+    }
+
+    /// A stored ratchet with the given number of skipped keys on each of its
+    /// receiving chains (behind an index of 100), and `loose` more on a key
+    /// that is none of theirs.
+    fn stored(limit: SkippedKeyLimit, per_chain: &[u32], loose: u32) -> Result<DoubleRatchet, PickleError> {
+        let chain_key = |i: u8| Curve25519PublicKey::from_bytes([0x10 + i; 32]);
+        let receiving = (0..per_chain.len() as u8)
+            .map(|i| ReceiverChain::new(chain_key(i), ChainKey::from_slice(&[3; 32], 100), None))
+            .collect();
+        let mut skipped = Vec::new();
+        for (i, &count) in per_chain.iter().enumerate() {
+            skipped.extend(
+                (0..count).map(|n| SkippedMessageKey::new(chain_key(i as u8), MessageKey::from_bytes(&[4; 32], n))),
+            );
+        }
+        let other = Curve25519PublicKey::from_bytes([0x70; 32]);
+        skipped.extend((0..loose).map(|n| SkippedMessageKey::new(other, MessageKey::from_bytes(&[4; 32], n))));
+        let sending_key = SendingKey::from_secret(Curve25519SecretKey::from_bytes(&[5; 32]));
+        DoubleRatchet::from_stored(
+            RootKey::from_slice(&[1; 32]),
+            Some((sending_key, ChainKey::from_slice(&[2; 32], 0), None)),
+            None,
+            receiving,
+            skipped,
+            limit,
+        )
+    }
+
+    fn refusal(result: Result<DoubleRatchet, PickleError>) -> &'static str {
+        match result {
+            Err(PickleError::Invalid(why)) => why,
+            Err(e) => panic!("refused for another reason: {e:?}"),
+            Ok(_) => "accepted",
+        }
+    }
+
+    #[test]
+    fn stored_state_is_held_to_the_sessions_own_limit() {
+        use SkippedKeyLimit::{PerChain, Total};
+        let too_many = "more skipped message keys than the session keeps";
+        let on_one_chain = "more than 40 skipped message keys on one chain";
+        assert_eq!(refusal(stored(Total, &[40], 0)), "accepted");
+        assert_eq!(refusal(stored(Total, &[20, 20], 1)), too_many);
+        assert_eq!(refusal(stored(PerChain, &[40], 0)), "accepted");
+        assert_eq!(refusal(stored(PerChain, &[41], 0)), on_one_chain);
+        assert_eq!(refusal(stored(PerChain, &[0, 41], 0)), on_one_chain);
+        assert_eq!(refusal(stored(PerChain, &[40; 5], 0)), "accepted");
+        assert_eq!(refusal(stored(PerChain, &[40; 5], 1)), too_many);
+    }
+
+    #[test]
+    fn skipped_keys_go_with_a_dropped_chain_only_under_the_per_chain_limit() {
+        for (limit, kept) in [(SkippedKeyLimit::Total, 2), (SkippedKeyLimit::PerChain, 0)] {
+            let (mut alice, mut bob, mut rng) = pair(limit);
+            deliver_last_of(3, &mut alice, &mut bob, &mut rng);
+            assert_eq!(bob.skipped.len(), 2);
+            // Five more chains of Alice's: the first one is dropped.
+            for _ in 0..5 {
+                round(&mut alice, &mut bob, &mut rng);
+            }
+            assert_eq!(bob.receiving.len(), MAX_RECEIVING_CHAINS);
+            assert_eq!(bob.skipped.len(), kept, "{limit:?}");
+        }
+    }
+
+    #[test]
+    fn a_chain_keeps_its_newest_40_skipped_keys_and_leaves_other_chains_alone() {
+        let (mut alice, mut bob, mut rng) = pair(SkippedKeyLimit::PerChain);
+        deliver_last_of(41, &mut alice, &mut bob, &mut rng);
+        let first: Vec<u32> = (0..40).rev().collect();
+        assert_eq!(skipped_on(&bob, &alice), first);
+        round(&mut alice, &mut bob, &mut rng);
+        deliver_last_of(45, &mut alice, &mut bob, &mut rng);
+        // Indices 1 to 44 of the new chain were skipped (0 went in the round).
+        assert_eq!(skipped_on(&bob, &alice), (5..45).rev().collect::<Vec<u32>>());
+        assert_eq!(bob.skipped.len(), 80, "the first chain's 40 stay");
+
+        let (mut alice, mut bob, mut rng) = pair(SkippedKeyLimit::Total);
+        deliver_last_of(41, &mut alice, &mut bob, &mut rng);
+        round(&mut alice, &mut bob, &mut rng);
+        deliver_last_of(11, &mut alice, &mut bob, &mut rng);
+        assert_eq!(skipped_on(&bob, &alice).len(), 10);
+        assert_eq!(bob.skipped.len(), 40, "40 in all, the oldest dropped");
+    }
+}

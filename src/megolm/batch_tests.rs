@@ -304,3 +304,25 @@ fn small_order_table_matches_the_torsion_subgroup() {
             }))
     );
 }
+
+/// The ratchet is walked once, upwards, from the nearer cache: a message
+/// past the latest cache starts from that cache, not from where the walk
+/// below it stopped. The results are the same either way, so the test
+/// counts the ratchet's HMACs.
+#[test]
+fn the_walk_jumps_to_the_latest_cache_when_that_is_nearer() {
+    let mut sender = sender();
+    let mut session = InboundGroupSession::new(&sender.session_key(), config());
+    let mut at = |index: u32| {
+        sender.ratchet_mut_for_tests().advance_to(index);
+        sender.encrypt("m")
+    };
+    let (early, cached, next) = (at(5), at(1000), at(1001));
+    session.decrypt(&cached).unwrap();
+    assert_eq!(session.latest_index(), 1000);
+    let (results, hmacs) = ratchet::tests::hmacs_of(|| session.decrypt_batch(&[next, early]));
+    assert!(results.iter().all(Result::is_ok));
+    // 0 to 5 from the first known ratchet (4 rehashes, a reseed), then 1000
+    // to 1001 from the cache (a reseed); from 5, it would take 242.
+    assert_eq!(hmacs, 5 + 1);
+}

@@ -40,6 +40,8 @@ fn parts_mut(bytes: &mut [u8; RATCHET_LEN]) -> &mut [Part] {
 /// Writes `H_seed(key)` into `out`, `key` being an HMAC state already keyed
 /// with the source part (so reseeding several parts keys HMAC once).
 fn derive_part(keyed: &HmacSha256, seed: u8, out: &mut Part) {
+    #[cfg(test)]
+    tests::count_hmac();
     let mut mac = keyed.clone();
     mac.update(&[seed]);
     mac.finalize_into(out.into());
@@ -49,6 +51,8 @@ fn derive_part(keyed: &HmacSha256, seed: u8, out: &mut Part) {
 /// touching the faster parts, which the final reseed overwrites anyway.
 fn rehash_part(parts: &mut [Part], j: usize) {
     if let Some(part) = parts.get_mut(j) {
+        #[cfg(test)]
+        tests::count_hmac();
         let mut mac = hmac_sha256(part);
         mac.update(&[j as u8]);
         mac.finalize_into(part.into());
@@ -169,10 +173,39 @@ impl ConstantTimeEq for Ratchet {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use alloc::vec::Vec;
+    use core::cell::Cell;
 
     use super::*;
+
+    std::thread_local! {
+        /// The HMACs this thread's ratchet steps computed: how far a ratchet
+        /// was walked, which the values it reaches do not show.
+        static HMACS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn count_hmac() {
+        HMACS.with(|n| n.set(n.get() + 1));
+    }
+
+    /// The HMACs `f` made the ratchet compute.
+    pub(crate) fn hmacs_of<T>(f: impl FnOnce() -> T) -> (T, u64) {
+        let before = HMACS.with(Cell::get);
+        let result = f();
+        (result, HMACS.with(Cell::get) - before)
+    }
+
+    /// One step is one reseed of the fastest part; a jump rehashes each part
+    /// as many times as its byte of the index moves, less the reseed.
+    #[test]
+    fn the_hmac_count_is_the_cost_of_the_walk() {
+        let mut ratchet = libolm_start(0);
+        assert_eq!(hmacs_of(|| ratchet.advance()).1, 1);
+        // 1 to 0x0105: part 2 moves once (a reseed of parts 2 and 3), then
+        // part 3 moves 5 times (4 rehashes and a reseed).
+        assert_eq!(hmacs_of(|| ratchet.advance_to(0x0105)).1, 2 + 5);
+    }
 
     /// libolm tests/test_megolm.cpp: "0123456789ABCDEF" eight times.
     fn libolm_start(index: u32) -> Ratchet {

@@ -84,6 +84,7 @@ mod tests {
         let mut guard = ReplayGuard::new();
         assert!(guard.is_empty());
         guard.record("s1", 0, "$a").unwrap();
+        assert!(!guard.is_empty());
         guard.record("s1", 1, "$b").unwrap();
         guard.record("s2", 0, "$c").unwrap();
         // The same event again is not a replay.
@@ -95,5 +96,8 @@ mod tests {
         guard.forget_session("s1");
         assert_eq!(guard.len(), 1);
         guard.record("s1", 0, "$evil").unwrap();
+        guard.forget_session("s1");
+        guard.forget_session("s2");
+        assert!(guard.is_empty());
     }
 }

@@ -373,6 +373,7 @@ mod tests {
     #[test]
     fn export_layout_and_errors() {
         let export = ExportedSessionKey::new(ratchet(5), pair().public_key());
+        assert_eq!(export.session_id(), pair().public_key().to_base64());
         let bytes = export.to_bytes();
         assert_eq!(bytes.len(), 165);
         assert_eq!(&bytes[..5], [1, 0, 0, 0, 5]);

@@ -282,6 +282,54 @@ mod tests {
         );
     }
 
+    /// libolm keeps at most 100 one-time keys: an account with 100 is written
+    /// and read, one with 101 is refused both ways.
+    #[test]
+    fn libolm_holds_100_one_time_keys_and_no_more() {
+        let mut rng = StdRng::seed_from_u64(2);
+        let mut account = Account::new_with_wide_key_ids_with_rng(&mut rng);
+        account.generate_one_time_keys_with_rng(100, &mut rng);
+        let pickle = account.to_libolm_pickle(b"k").unwrap();
+        let back = Account::from_libolm_pickle(&pickle, b"k").unwrap();
+        assert_eq!(back.one_time_keys().len(), 100);
+
+        // The count field follows the version and the four keys.
+        let mut body = libolm::decrypt(b"k", &pickle).unwrap().to_vec();
+        assert_eq!(body[164..168], 100u32.to_be_bytes());
+        body[164..168].copy_from_slice(&101u32.to_be_bytes());
+        assert_eq!(
+            Account::from_libolm_pickle(&libolm::encrypt(b"k", &body), b"k").unwrap_err(),
+            PickleError::Invalid("too many one-time keys")
+        );
+
+        account.generate_one_time_keys_with_rng(1, &mut rng);
+        assert_eq!(
+            account.to_libolm_pickle(b"k").unwrap_err(),
+            PickleError::Unrepresentable("libolm stores at most 100 one-time keys")
+        );
+    }
+
+    /// Version 2 (libolm before fallback keys) has no fallback section: the
+    /// id counter follows the one-time keys.
+    #[test]
+    fn libolm_v2_account_has_no_fallback_keys() {
+        let mut body = libolm::decrypt(b"", ALICE_LIBOLM).unwrap().to_vec();
+        // Version 4 with no one-time keys: the fallback count (0) at 168,
+        // then the counter.
+        assert_eq!(body.len(), 173);
+        assert_eq!(body[168], 0);
+        body.remove(168);
+        body[..4].copy_from_slice(&2u32.to_be_bytes());
+        let v2 = Account::from_libolm_pickle(&libolm::encrypt(b"", &body), b"").unwrap();
+        assert!(v2.stored_fallback_keys().current().is_none());
+        assert_eq!(
+            v2.identity_keys(),
+            Account::from_libolm_pickle(ALICE_LIBOLM, b"").unwrap().identity_keys()
+        );
+        // Written back as version 4.
+        assert_eq!(v2.to_libolm_pickle(b"").unwrap().as_str(), ALICE_LIBOLM);
+    }
+
     #[test]
     fn our_format_round_trip() {
         let mut rng = StdRng::seed_from_u64(1);

@@ -455,8 +455,11 @@ mod tests {
                 MessageKey::from_bytes(&[index as u8; 32], index),
             ));
         }
+        // The keys libolm's pickle held (none), then these three, oldest first.
+        assert_eq!(session.skipped_message_indices(), [7, 0, 8]);
         let key = [5u8; 32];
         let back = Session::from_pickle(&session.pickle_with_rng(&key, &mut rng), &key).unwrap();
+        assert_eq!(back.skipped_message_indices(), [7, 0, 8]);
         assert_eq!(
             back.to_libolm_pickle(b"k").unwrap(),
             session.to_libolm_pickle(b"k").unwrap()

@@ -254,6 +254,35 @@ mod tests {
         r.finish().unwrap();
     }
 
+    /// The writer replaces a full buffer itself (so the old one is wiped),
+    /// with exactly the room needed or twice the old, and leaves one that
+    /// still has room; a `Vec` growing by itself would round up instead.
+    #[test]
+    fn the_writer_grows_its_buffer_itself() {
+        let capacity = |w: &Writer| match &w.sink {
+            Sink::Buffer(buffer) => buffer.capacity(),
+            Sink::Count(_) => unreachable!("a buffer"),
+        };
+        let mut w = Writer::with_capacity(0);
+        w.u8(1);
+        assert_eq!(capacity(&w), 1);
+        w.bytes(&[2; 4]);
+        assert_eq!(capacity(&w), 5);
+        w.u8(3);
+        assert_eq!(capacity(&w), 10);
+        w.bytes(&[4; 4]);
+        assert_eq!(capacity(&w), 10, "exactly full, not grown");
+        assert_eq!(w.len(), 10);
+    }
+
+    #[test]
+    fn a_reader_is_empty_once_everything_is_read() {
+        let mut r = Reader::new(&[1, 2]);
+        assert!(!r.is_empty());
+        r.array::<2>().unwrap();
+        assert!(r.is_empty());
+    }
+
     #[test]
     fn a_counter_counts_what_a_writer_writes() {
         fn fields(w: &mut Writer) {
@@ -275,10 +304,15 @@ mod tests {
     fn errors() {
         assert_eq!(Reader::new(&[1, 2]).u32_be(), Err(PickleError::Truncated));
         assert_eq!(Reader::new(&[0x80]).varint(), Err(PickleError::Truncated));
-        assert_eq!(
-            Reader::new(&[0xff; 11]).varint(),
-            Err(PickleError::Invalid("malformed integer"))
-        );
+        // Ten bytes without an end are as long as a varint gets: malformed,
+        // not cut short; nine may be the start of one.
+        assert_eq!(Reader::new(&[0xff; 9]).varint(), Err(PickleError::Truncated));
+        for len in [10, 11] {
+            assert_eq!(
+                Reader::new(&[0xff; 11][..len]).varint(),
+                Err(PickleError::Invalid("malformed integer"))
+            );
+        }
         assert_eq!(
             Reader::new(&[41]).count(40),
             Err(PickleError::Invalid("too many items"))

@@ -106,7 +106,33 @@ pub(crate) fn open(kind: Kind, pickle: &str, key: &[u8; PICKLE_KEY_LENGTH]) -> R
 
 #[cfg(test)]
 mod tests {
+    use hmac::{KeyInit, Mac};
+
     use super::*;
+
+    /// The MAC of a sealed pickle, recomputed here from docs/pickle-format.md
+    /// with the hkdf and hmac crates directly: HKDF-SHA-256 (salt the nonce,
+    /// input the pickle key, info `olm pickle v1` and the kind byte) gives
+    /// 80 bytes, the HMAC key is bytes 32 to 64.
+    #[test]
+    fn the_keys_are_bound_to_the_kind_as_documented() {
+        let key = [7u8; 32];
+        for kind in [Kind::Account, Kind::Session, Kind::PkDecryption] {
+            let sealed = base64_decode(seal(kind, b"body", &key, &mut crate::test_rng::Replay::blocks(9, 1))).unwrap();
+            let nonce = &sealed[2..HEADER_LEN];
+            assert_eq!(nonce, [9; NONCE_LEN]);
+            let mut info = INFO.to_vec();
+            info.push(kind as u8);
+            let mut okm = [0u8; 80];
+            hkdf::Hkdf::<sha2::Sha256>::new(Some(nonce), &key)
+                .expand(&info, &mut okm)
+                .unwrap();
+            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&okm[32..64]).unwrap();
+            let (authenticated, tag) = sealed.split_at(sealed.len() - MAC_LEN);
+            mac.update(authenticated);
+            assert_eq!(mac.finalize().into_bytes().as_slice(), tag, "{kind:?}");
+        }
+    }
 
     #[test]
     fn round_trip_and_freshness() {

@@ -397,6 +397,32 @@ mod tests {
     /// pickled by libolm with the empty key.
     const ALICE_SESSION: &str = "/7edmrV/zQsZ4Q2AFrwTng9FmiGopOvaQr0vzytBYhVL+IQCwSVOLOKwHzfaQjdfCwQ7r1i13+cjJfW7GCBwE0JISloJtJlJReGuCP+QPb9nt47wpbQ3OGced4MNh1gh4tjuZuKUYVMx3FZwSpGOPTEqJLiElGQaHyTSQTW4eKPzPgsDpwCI/iG1kl2MNhfbuCyskfptacq6DcanwQGS5wi8uLEz6+eA6DBgSecXTqGlsVfbf0YrTrdKKy757JkG8INFAisYvZW4p4Wg51vlD8kl2OsBKw+Z1mM+JQdcvEzyM7LBoPdXMg";
 
+    /// The history section is optional (docs/pickle-format.md): a body that
+    /// ends before it reads as a session whose history is unknown, as one
+    /// from libolm is.
+    #[test]
+    fn a_pickle_without_history_reads() {
+        let session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
+        let key = [5u8; 32];
+        let body = envelope::open(envelope::Kind::Session, &session.pickle(&key), &key).unwrap();
+        // Nothing known: the form byte, 0 steps, 0 for each receiving chain.
+        let history = 2 + session.ratchet().receiving().len();
+        let mut expected = alloc::vec![HISTORY, 0];
+        expected.resize(history, 0);
+        assert_eq!(body[body.len() - history..], expected);
+        let without = envelope::seal(
+            envelope::Kind::Session,
+            &body[..body.len() - history],
+            &key,
+            &mut rand::rng(),
+        );
+        let back = Session::from_pickle(&without, &key).unwrap();
+        assert_eq!(
+            back.to_libolm_pickle(b"").unwrap().as_str(),
+            session.to_libolm_pickle(b"").unwrap().as_str()
+        );
+    }
+
     #[test]
     fn libolm_session_round_trip() {
         let session = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();

@@ -5,7 +5,8 @@
 //! skipped keys, a group session and an inbound group session, with its
 //! latest-ratchet cache at its first index or ahead. The exception is
 //! documented there: our envelope's 16-byte nonce and 32-byte MAC outweigh
-//! what the bodies save in a session that holds no sending chain.
+//! what the bodies save in a session that holds no sending chain. On the way,
+//! each object's `libolm_pickle_len` is checked against its pickle.
 
 use crate::{
     megolm::{GroupSession, InboundGroupSession, SessionConfig as MegolmConfig},
@@ -16,6 +17,12 @@ const KEY: [u8; 32] = [1; 32];
 
 fn at_most_libolm(name: &str, ours: usize, libolm: usize) {
     assert!(ours <= libolm, "{name}: ours {ours} > libolm {libolm}");
+}
+
+/// `libolm_pickle_len` is the length of the pickle, counted without writing
+/// it (libolm's `olm_pickle_*_length`).
+fn exact_libolm_len(name: &str, counted: usize, pickle: &str) {
+    assert_eq!(counted, pickle.len(), "{name}");
 }
 
 #[test]
@@ -29,12 +36,22 @@ fn no_larger_than_libolm() {
         account.pickle_with_rng(&KEY, &mut rng).len(),
         account.to_libolm_pickle(b"k").unwrap().len(),
     );
+    exact_libolm_len(
+        "account, 50 one-time keys",
+        account.libolm_pickle_len(),
+        &account.to_libolm_pickle(b"k").unwrap(),
+    );
 
     let (alice, mut a, mut bob) = crate::test_rng::outbound_session(&mut rng);
     at_most_libolm(
         "fresh session",
         a.pickle_with_rng(&KEY, &mut rng).len(),
         a.to_libolm_pickle(b"k").unwrap().len(),
+    );
+    exact_libolm_len(
+        "fresh session",
+        a.libolm_pickle_len(),
+        &a.to_libolm_pickle(b"k").unwrap(),
     );
     let OlmMessage::PreKey(first) = a.encrypt_with_rng("hi", &mut rng) else {
         unreachable!()
@@ -57,6 +74,11 @@ fn no_larger_than_libolm() {
         a.pickle_with_rng(&KEY, &mut rng).len(),
         a.to_libolm_pickle(b"k").unwrap().len(),
     );
+    exact_libolm_len(
+        "session after 10 ratchet steps",
+        a.libolm_pickle_len(),
+        &a.to_libolm_pickle(b"k").unwrap(),
+    );
     let skipped: alloc::vec::Vec<_> = (0..5).map(|_| b.encrypt_with_rng("lost", &mut rng)).collect();
     a.decrypt(&b.encrypt_with_rng("last", &mut rng)).unwrap();
     assert!(a.decrypt(&skipped[0]).is_ok());
@@ -65,6 +87,11 @@ fn no_larger_than_libolm() {
         a.pickle_with_rng(&KEY, &mut rng).len(),
         a.to_libolm_pickle(b"k").unwrap().len(),
     );
+    exact_libolm_len(
+        "session with skipped keys",
+        a.libolm_pickle_len(),
+        &a.to_libolm_pickle(b"k").unwrap(),
+    );
 
     let mut outbound = GroupSession::new_with_rng(MegolmConfig::version_1(), &mut rng);
     at_most_libolm(
@@ -72,11 +99,21 @@ fn no_larger_than_libolm() {
         outbound.pickle_with_rng(&KEY, &mut rng).len(),
         outbound.to_libolm_pickle(b"k").unwrap().len(),
     );
+    exact_libolm_len(
+        "group session",
+        outbound.libolm_pickle_len(),
+        &outbound.to_libolm_pickle(b"k").unwrap(),
+    );
     let mut inbound = InboundGroupSession::new(&outbound.session_key(), MegolmConfig::version_1());
     at_most_libolm(
         "inbound group session",
         inbound.pickle_with_rng(&KEY, &mut rng).len(),
         inbound.to_libolm_pickle(b"k").unwrap().len(),
+    );
+    exact_libolm_len(
+        "inbound group session",
+        inbound.libolm_pickle_len(),
+        &inbound.to_libolm_pickle(b"k").unwrap(),
     );
     // libolm stores the cache ahead as a second ratchet; ours leaves it out.
     inbound.decrypt(&outbound.encrypt("x")).unwrap();
@@ -85,5 +122,10 @@ fn no_larger_than_libolm() {
         "inbound group session, cache ahead",
         inbound.pickle_with_rng(&KEY, &mut rng).len(),
         inbound.to_libolm_pickle(b"k").unwrap().len(),
+    );
+    exact_libolm_len(
+        "inbound group session, cache ahead",
+        inbound.libolm_pickle_len(),
+        &inbound.to_libolm_pickle(b"k").unwrap(),
     );
 }

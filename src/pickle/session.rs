@@ -397,6 +397,96 @@ mod tests {
     /// pickled by libolm with the empty key.
     const ALICE_SESSION: &str = "/7edmrV/zQsZ4Q2AFrwTng9FmiGopOvaQr0vzytBYhVL+IQCwSVOLOKwHzfaQjdfCwQ7r1i13+cjJfW7GCBwE0JISloJtJlJReGuCP+QPb9nt47wpbQ3OGced4MNh1gh4tjuZuKUYVMx3FZwSpGOPTEqJLiElGQaHyTSQTW4eKPzPgsDpwCI/iG1kl2MNhfbuCyskfptacq6DcanwQGS5wi8uLEz6+eA6DBgSecXTqGlsVfbf0YrTrdKKy757JkG8INFAisYvZW4p4Wg51vlD8kl2OsBKw+Z1mM+JQdcvEzyM7LBoPdXMg";
 
+    /// A session with every part of the history set: vodozemac's limit, a
+    /// step count, a parent ratchet key that is not the newest chain's (so
+    /// it follows in full), and a count on each chain.
+    fn session_with_full_history() -> Session {
+        let chain = |i: u8, count| {
+            ReceiverChain::new(
+                Curve25519PublicKey::from_bytes([0x10 + i; 32]),
+                ChainKey::from_slice(&[i; 32], 3),
+                count,
+            )
+        };
+        let sending = SendingKey::from_secret(Curve25519SecretKey::from_bytes(&[5; 32]));
+        let parent = Curve25519PublicKey::from_bytes([0x11; 32]);
+        let ratchet = DoubleRatchet::from_stored(
+            RootKey::from_slice(&[1; 32]),
+            Some((sending, ChainKey::from_slice(&[2; 32], 7), Some(parent))),
+            Some(4),
+            alloc::vec![chain(0, Some(3)), chain(1, None)],
+            Vec::new(),
+            SkippedKeyLimit::PerChain,
+        )
+        .unwrap();
+        let keys = SessionKeys {
+            identity_key: Curve25519PublicKey::from_bytes([0x21; 32]),
+            base_key: Curve25519PublicKey::from_bytes([0x22; 32]),
+            one_time_key: Curve25519PublicKey::from_bytes([0x23; 32]),
+        };
+        Session::new(SessionConfig::version_1(), keys, ratchet, true)
+    }
+
+    /// What the history holds, as the ratchet keeps it.
+    fn history(
+        session: &Session,
+    ) -> (
+        SkippedKeyLimit,
+        Option<u64>,
+        Option<Curve25519PublicKey>,
+        Vec<Option<u64>>,
+    ) {
+        let ratchet = session.ratchet();
+        let SendingChain::Active { parent, .. } = ratchet.sending() else {
+            panic!("a sending chain");
+        };
+        let chains = ratchet.receiving().iter().map(ReceiverChain::count).collect();
+        (ratchet.skipped_key_limit(), ratchet.steps(), *parent, chains)
+    }
+
+    #[test]
+    fn every_part_of_the_history_comes_back() {
+        let session = session_with_full_history();
+        let key = [5u8; 32];
+        let body = envelope::open(envelope::Kind::Session, &session.pickle(&key), &key).unwrap();
+        // The history: its form, the parent key, 4 steps and the two chains'
+        // counts (each + 1, 0 for unknown).
+        let history_at = body.len() - (1 + 32 + 3);
+        assert_eq!(body[history_at], HISTORY | HISTORY_PER_CHAIN | HISTORY_PARENT_FOLLOWS);
+        assert_eq!(body[history_at + 33..], [5, 4, 0]);
+        let back = Session::from_pickle(&session.pickle(&key), &key).unwrap();
+        assert_eq!(history(&back), history(&session));
+        assert_eq!(
+            history(&back),
+            (
+                SkippedKeyLimit::PerChain,
+                Some(4),
+                Some(Curve25519PublicKey::from_bytes([0x11; 32])),
+                alloc::vec![Some(3), None]
+            )
+        );
+    }
+
+    /// Forms without the history bit, with bits above the ones defined, or
+    /// naming the parent both ways are refused.
+    #[test]
+    fn unknown_history_forms_are_refused() {
+        let session = session_with_full_history();
+        let key = [5u8; 32];
+        let body = envelope::open(envelope::Kind::Session, &session.pickle(&key), &key).unwrap();
+        let history_at = body.len() - (1 + 32 + 3);
+        for form in [0, 2, 4, 8, 10, 12, 13, 15, 16, 17, 0x80, 0xff] {
+            let mut changed = body.to_vec();
+            changed[history_at] = form;
+            let pickle = envelope::seal(envelope::Kind::Session, &changed, &key, &mut rand::rng());
+            assert_eq!(
+                Session::from_pickle(&pickle, &key).err(),
+                Some(PickleError::Invalid("unknown session history form")),
+                "form {form}"
+            );
+        }
+    }
+
     /// The history section is optional (docs/pickle-format.md): a body that
     /// ends before it reads as a session whose history is unknown, as one
     /// from libolm is.

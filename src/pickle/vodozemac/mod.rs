@@ -169,6 +169,26 @@ mod tests {
         olm::Account,
     };
 
+    /// The buffer replaces itself when full (so the old one is wiped), with
+    /// exactly the room needed or twice the old, and not when the bytes
+    /// just fit; a `Vec` growing by itself would round up to 8 instead.
+    #[test]
+    fn the_json_buffer_grows_itself() {
+        use std::io::Write;
+        let mut buffer = JsonBuffer(Zeroizing::new(Vec::new()));
+        assert_eq!(buffer.write(b"{").unwrap(), 1);
+        assert_eq!(buffer.0.capacity(), 1);
+        buffer.write_all(b"}").unwrap();
+        assert_eq!(buffer.0.capacity(), 2);
+        buffer.write_all(b"[1,2]").unwrap();
+        assert_eq!(buffer.0.capacity(), 7);
+        let mut exact = JsonBuffer(Zeroizing::new(Vec::with_capacity(4)));
+        assert_eq!(exact.write(b"true").unwrap(), 4);
+        assert_eq!(exact.0.capacity(), 4, "exactly full, not grown");
+        buffer.flush().unwrap();
+        assert_eq!(buffer.0.as_slice(), b"{}[1,2]");
+    }
+
     /// The guesses hold the JSON of the largest usual objects without
     /// growing: an account with 100 unpublished keys (each there twice), a
     /// session with skipped keys on five chains, group sessions.

@@ -618,6 +618,42 @@ fn a_lone_previous_fallback_key_is_kept_as_the_current_one() {
     assert_eq!(created.plaintext, b"hi");
 }
 
+/// An active ratchet with no parent key (as vodozemac writes one it read
+/// from libolm) says nothing of its chains' order: they are read in
+/// vodozemac's own order, oldest first, and written back unchanged.
+#[test]
+fn without_a_parent_key_the_chains_keep_vodozemacs_order() {
+    let (alice, _, _) = vz_sessions(vz::olm::SessionConfig::version_1());
+    let mut json = serde_json::to_value(alice.pickle()).unwrap();
+    assert_eq!(json["sending_ratchet"]["type"], "active");
+    assert!(json["receiving_chains"]["inner"].as_array().unwrap().len() > 1);
+    json["sending_ratchet"]["parent_ratchet_key"] = serde_json::Value::Null;
+    let ours = Session::try_from(serde_json::from_value::<SessionPickle>(json.clone()).unwrap()).unwrap();
+    assert_eq!(serde_json::to_value(SessionPickle::from(&ours)).unwrap(), json);
+}
+
+/// vodozemac keeps at most 5000 one-time keys; a pickle with more is refused.
+#[test]
+fn an_account_holds_5000_one_time_keys_and_no_more() {
+    let mut json = serde_json::to_value(vz_account().pickle()).unwrap();
+    let keys = json["one_time_keys"]["private_keys"].as_object_mut().unwrap();
+    let secret = |id: u64| serde_json::Value::from(vec![(id % 251) as u8 + 1; 32]);
+    for id in 1000..1000 + 5000 - keys.len() as u64 {
+        keys.insert(id.to_string(), secret(id));
+    }
+    let pickle: AccountPickle = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(Account::try_from(pickle).unwrap().stored_one_time_key_count(), 5000);
+    json["one_time_keys"]["private_keys"]
+        .as_object_mut()
+        .unwrap()
+        .insert("9999".into(), secret(9999));
+    let pickle: AccountPickle = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        Account::try_from(pickle).err(),
+        Some(PickleError::Invalid("more one-time keys than the account stores"))
+    );
+}
+
 #[test]
 fn our_serde_structs_read_in_vodozemac() {
     for ((olm_config, _), (megolm_config, _)) in olm_configs().into_iter().zip(megolm_configs()) {

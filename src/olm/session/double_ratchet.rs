@@ -583,6 +583,14 @@ mod tests {
         assert_eq!(skipped_on(&bob, &alice), (5..45).rev().collect::<Vec<u32>>());
         assert_eq!(bob.skipped.len(), 80, "the first chain's 40 stay");
 
+        // A chain that skips again keeps its newest 40 (a single gap never
+        // yields more than 40 keys; two gaps do).
+        let (mut alice, mut bob, mut rng) = pair(SkippedKeyLimit::PerChain);
+        deliver_last_of(31, &mut alice, &mut bob, &mut rng);
+        deliver_last_of(21, &mut alice, &mut bob, &mut rng);
+        let newest: Vec<u32> = (31..51).rev().chain((10..30).rev()).collect();
+        assert_eq!(skipped_on(&bob, &alice), newest);
+
         let (mut alice, mut bob, mut rng) = pair(SkippedKeyLimit::Total);
         deliver_last_of(41, &mut alice, &mut bob, &mut rng);
         round(&mut alice, &mut bob, &mut rng);

@@ -189,3 +189,20 @@ impl Default for Config {
         Self::version_1()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+
+    /// A key of the wrong length is refused by its length, whether it is
+    /// short or long, and the error names the length expected.
+    #[test]
+    fn byte_arrays_of_the_wrong_length_say_so() {
+        let message = |json: &str| serde_json::from_str::<Bytes<2>>(json).err().unwrap().to_string();
+        assert!(message("[1]").contains("invalid length 1, expected 2 bytes"));
+        assert!(message("[1,2,3]").contains("invalid length 3, expected 2 bytes"));
+        assert_eq!(serde_json::from_str::<Bytes<2>>("[1,2]").unwrap().0, [1, 2]);
+    }
+}

@@ -190,7 +190,7 @@ mod tests {
     }
 
     /// The guesses hold the JSON of the largest usual objects without
-    /// growing: an account with 100 unpublished keys (each there twice), a
+    /// growing, and are at most twice its size: an account with 100 unpublished keys (each there twice), a
     /// session with skipped keys on five chains, group sessions.
     #[test]
     fn json_fits_its_first_buffer() {
@@ -201,6 +201,13 @@ mod tests {
                 "{what}: {} > {}",
                 json.len(),
                 pickle.json_capacity()
+            );
+            // Nor much bigger: the whole capacity is wiped on drop.
+            assert!(
+                pickle.json_capacity() <= 2 * json.len(),
+                "{what}: {} is more than twice {}",
+                pickle.json_capacity(),
+                json.len()
             );
         }
         let mut account = Account::new();

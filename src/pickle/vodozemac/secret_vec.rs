@@ -198,6 +198,8 @@ where
 mod tests {
     use alloc::vec;
 
+    use alloc::string::ToString;
+
     use super::*;
 
     #[test]
@@ -207,6 +209,16 @@ mod tests {
         assert_eq!(entries, vec![(1, 10), (2, 20), (3, 31)]);
         assert_eq!(map.get(&3), Some(&31));
         assert!(!map.contains_key(&4));
+    }
+
+    /// serde's errors say what was expected: a store that fails to load
+    /// names the field's form.
+    #[test]
+    fn errors_name_the_expected_form() {
+        let list = serde_json::from_str::<SecretVec<u8>>("1").err().unwrap();
+        assert!(list.to_string().contains("expected a sequence"), "{list}");
+        let map = serde_json::from_str::<SecretMap<u64, u8>>("[]").err().unwrap();
+        assert!(map.to_string().contains("expected a map"), "{map}");
     }
 
     #[test]

@@ -456,6 +456,12 @@ mod tests {
         assert_eq!(body[history_at + 33..], [5, 4, 0]);
         let back = Session::from_pickle(&session.pickle(&key), &key).unwrap();
         assert_eq!(history(&back), history(&session));
+        // And libolm's limit, with no parent, comes back as such.
+        let mut libolm = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
+        let _ = libolm.encrypt_with_rng("x", &mut rand::rng());
+        let libolm_back = Session::from_pickle(&libolm.pickle(&key), &key).unwrap();
+        assert_eq!(libolm_back.ratchet().skipped_key_limit(), SkippedKeyLimit::Total);
+        assert_eq!(history(&libolm_back), history(&libolm));
         assert_eq!(
             history(&back),
             (

@@ -444,24 +444,26 @@ mod tests {
         (ratchet.skipped_key_limit(), ratchet.steps(), *parent, chains)
     }
 
+    const KEY: [u8; 32] = [5; 32];
+
+    /// The body of `session_with_full_history`'s pickle and where its history
+    /// starts: the form, the parent key, 4 steps and the two chains' counts
+    /// (each + 1, 0 for unknown) end the body.
+    fn full_history_body() -> (zeroize::Zeroizing<Vec<u8>>, usize) {
+        let pickle = session_with_full_history().pickle(&KEY);
+        let body = envelope::open(envelope::Kind::Session, &pickle, &KEY).unwrap();
+        let history_at = body.len() - (1 + 32 + 3);
+        (body, history_at)
+    }
+
     #[test]
     fn every_part_of_the_history_comes_back() {
-        let session = session_with_full_history();
-        let key = [5u8; 32];
-        let body = envelope::open(envelope::Kind::Session, &session.pickle(&key), &key).unwrap();
-        // The history: its form, the parent key, 4 steps and the two chains'
-        // counts (each + 1, 0 for unknown).
-        let history_at = body.len() - (1 + 32 + 3);
+        let (body, history_at) = full_history_body();
         assert_eq!(body[history_at], HISTORY | HISTORY_PER_CHAIN | HISTORY_PARENT_FOLLOWS);
         assert_eq!(body[history_at + 33..], [5, 4, 0]);
-        let back = Session::from_pickle(&session.pickle(&key), &key).unwrap();
+        let session = session_with_full_history();
+        let back = Session::from_pickle(&session.pickle(&KEY), &KEY).unwrap();
         assert_eq!(history(&back), history(&session));
-        // And libolm's limit, with no parent, comes back as such.
-        let mut libolm = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
-        let _ = libolm.encrypt_with_rng("x", &mut rand::rng());
-        let libolm_back = Session::from_pickle(&libolm.pickle(&key), &key).unwrap();
-        assert_eq!(libolm_back.ratchet().skipped_key_limit(), SkippedKeyLimit::Total);
-        assert_eq!(history(&libolm_back), history(&libolm));
         assert_eq!(
             history(&back),
             (
@@ -471,22 +473,25 @@ mod tests {
                 alloc::vec![Some(3), None]
             )
         );
+        // And libolm's limit, with no parent, comes back as such.
+        let mut libolm = Session::from_libolm_pickle(ALICE_SESSION, b"").unwrap();
+        let _ = libolm.encrypt_with_rng("x", &mut rand::rng());
+        let libolm_back = Session::from_pickle(&libolm.pickle(&KEY), &KEY).unwrap();
+        assert_eq!(libolm_back.ratchet().skipped_key_limit(), SkippedKeyLimit::Total);
+        assert_eq!(history(&libolm_back), history(&libolm));
     }
 
     /// Forms without the history bit, with bits above the ones defined, or
     /// naming the parent both ways are refused.
     #[test]
     fn unknown_history_forms_are_refused() {
-        let session = session_with_full_history();
-        let key = [5u8; 32];
-        let body = envelope::open(envelope::Kind::Session, &session.pickle(&key), &key).unwrap();
-        let history_at = body.len() - (1 + 32 + 3);
+        let (body, history_at) = full_history_body();
         for form in [0, 2, 4, 8, 10, 12, 13, 15, 16, 17, 0x80, 0xff] {
             let mut changed = body.to_vec();
             changed[history_at] = form;
-            let pickle = envelope::seal(envelope::Kind::Session, &changed, &key, &mut rand::rng());
+            let pickle = envelope::seal(envelope::Kind::Session, &changed, &KEY, &mut rand::rng());
             assert_eq!(
-                Session::from_pickle(&pickle, &key).err(),
+                Session::from_pickle(&pickle, &KEY).err(),
                 Some(PickleError::Invalid("unknown session history form")),
                 "form {form}"
             );

@@ -16,8 +16,21 @@ pub(crate) struct FallbackKeys {
 }
 
 impl FallbackKeys {
+    /// A rotation always leaves a current key, so a previous key alone (which
+    /// vodozemac's reader takes, though its writer never makes it) becomes
+    /// the current one: kept, not dropped, and the same in every format
+    /// (libolm's and ours store a count of keys, current first).
     pub(crate) fn new(current: Option<OneTimeKey>, previous: Option<OneTimeKey>) -> Self {
-        Self { current, previous }
+        match current {
+            Some(current) => Self {
+                current: Some(current),
+                previous,
+            },
+            None => Self {
+                current: previous,
+                previous: None,
+            },
+        }
     }
 
     pub(crate) fn current(&self) -> Option<&OneTimeKey> {

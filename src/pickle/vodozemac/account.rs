@@ -171,20 +171,14 @@ impl TryFrom<AccountPickle> for Account {
                 .map(|key| key.key_id.0)
                 .max(),
         ));
-        // vodozemac's rotation always leaves a current fallback key, so it
-        // never writes a previous one alone, though its reader takes one. No
-        // other format can hold that (libolm's and ours store a count of
-        // keys, current first), so a lone previous key becomes the current
-        // one: kept, not dropped, and the same in every format.
-        let (current, previous) = match (&fallback.fallback_key, &fallback.previous_fallback_key) {
-            (None, previous) => (previous.as_ref(), None),
-            (current, previous) => (current.as_ref(), previous.as_ref()),
-        };
         Account::from_stored(
             ed25519_pair(&pickle.signing_key),
             checks::curve_pair_from_secret(&pickle.diffie_hellman_key.0),
             keys,
-            FallbackKeys::new(current.map(fallback_key), previous.map(fallback_key)),
+            FallbackKeys::new(
+                fallback.fallback_key.as_ref().map(fallback_key),
+                fallback.previous_fallback_key.as_ref().map(fallback_key),
+            ),
             KeyIds::Vodozemac {
                 next_one_time,
                 next_fallback,
